@@ -1,0 +1,156 @@
+# METADATA
+# description: |
+#   Helpers over the Model (input): resource lookup, edges, ARN shapes and the
+#   association graph between web ACLs and API Gateway stages. Rules read the
+#   Model only through these helpers where one fits.
+package wafguard.lib
+
+# Resource types some rule reads. The loader keeps only these in the Model, so
+# a type that a rule needs must be listed here.
+model_types := {
+	"aws_api_gateway_deployment",
+	"aws_api_gateway_gateway_response",
+	"aws_api_gateway_integration",
+	"aws_api_gateway_rest_api",
+	"aws_api_gateway_stage",
+	"aws_apigatewayv2_api",
+	"aws_apigatewayv2_stage",
+	"aws_cloudfront_distribution",
+	"aws_cloudwatch_log_group",
+	"aws_kinesis_firehose_delivery_stream",
+	"aws_lambda_function",
+	"aws_s3_bucket",
+	"aws_wafv2_ip_set",
+	"aws_wafv2_regex_pattern_set",
+	"aws_wafv2_rule_group",
+	"aws_wafv2_web_acl",
+	"aws_wafv2_web_acl_association",
+	"aws_wafv2_web_acl_logging_configuration",
+	"aws_wafv2_web_acl_rule",
+	"aws_wafv2_web_acl_rule_group_association",
+}
+
+# Lookups built once per evaluation; rules call the functions below inside loops, so each
+# must cost a lookup, not a scan of the Model (edges_out/edges_in are indexed by the loader).
+by_address := {r.address: r | some r in input.resources}
+
+by_type := {type: [r | some r in input.resources; r.type == type] | some type in {r.type | some r in input.resources}}
+
+# Managed resources of a type that exist after this plan is applied.
+live(type) := [r |
+	some r in object.get(by_type, type, [])
+	r.mode == "managed"
+	r.action != "delete"
+]
+
+# Managed resources of a type that this plan deletes.
+deleted(type) := [r |
+	some r in object.get(by_type, type, [])
+	r.mode == "managed"
+	r.action == "delete"
+]
+
+# Edges out of `from` through `attribute`.
+edges_from(from, attribute) := object.get(input.edges_out, [from, attribute], [])
+
+# Resources that `from` points at through `attribute` (by reference or known ARN).
+targets(from, attribute) := {by_address[e.to] | some e in edges_from(from, attribute)}
+
+# Resources that point at `to` through `attribute`.
+sources(to, attribute) := {by_address[e.from] | some e in object.get(input.edges_in, [to, attribute], [])}
+
+# The first element of a nested block (plan JSON gives blocks as arrays).
+block(obj, name) := obj[name][0]
+
+is_unknown(r, path) if path in r.unknown
+
+# API Gateway ARN shapes.
+rest_stage_arn_pattern := `^arn:aws[a-z-]*:apigateway:[a-z0-9-]+::/restapis/[^/]+/stages/[^/]+$`
+
+rest_api_arn_pattern := `^arn:aws[a-z-]*:apigateway:[a-z0-9-]+::/restapis/[^/]+/?$`
+
+http_api_arn_pattern := `^arn:aws[a-z-]*:apigateway:[a-z0-9-]+::/apis/`
+
+execute_api_arn_pattern := `^arn:aws[a-z-]*:execute-api:`
+
+cloudfront_arn_pattern := `^arn:aws[a-z-]*:cloudfront::`
+
+is_rest_stage_arn(s) if regex.match(rest_stage_arn_pattern, s)
+
+# Region and parts of a REST API stage ARN: arn:aws:apigateway:REGION::/restapis/ID/stages/NAME
+stage_arn_parts(s) := {"region": region, "api_id": parts[2], "stage_name": parts[4]} if {
+	is_rest_stage_arn(s)
+	region := split(s, ":")[3]
+	parts := split(split(s, "::")[1], "/")
+}
+
+# The web ACL(s) an association points at.
+association_acls(a) := targets(a.address, "web_acl_arn")
+
+# REST API stages an association protects: by reference or by known ARN.
+association_stages(a) := {s |
+	some s in targets(a.address, "resource_arn")
+	s.type == "aws_api_gateway_stage"
+}
+
+# Live associations that protect a stage.
+stage_associations(s) := {a |
+	some a in sources(s.address, "resource_arn")
+	a.type == "aws_wafv2_web_acl_association"
+	a.mode == "managed"
+	a.action != "delete"
+}
+
+# REST APIs whose id an association's resource_arn is built from (a hand-built stage ARN).
+hand_built_api(a) := {api |
+	some e in edges_from(a.address, "resource_arn")
+	e.to_attribute in {"id", "root_resource_id"}
+	api := by_address[e.to]
+	api.type == "aws_api_gateway_rest_api"
+}
+
+# The stage name at the end of a hand-built ARN (known value, or HCL template text).
+hand_built_stage_name(a) := name if {
+	is_string(a.values.resource_arn)
+	m := regex.find_all_string_submatch_n(`/stages/([A-Za-z0-9_-]+)$`, a.values.resource_arn, 1)
+	name := m[0][1]
+}
+
+# A live association builds an ARN from the stage's API and names this stage, or a stage name
+# that is not known until apply: it may protect the stage.
+maybe_hand_built_for(s) if {
+	some a in live("aws_wafv2_web_acl_association")
+	stage_rest_api(s) in hand_built_api(a)
+	not hand_built_stage_name(a)
+}
+
+maybe_hand_built_for(s) if {
+	some a in live("aws_wafv2_web_acl_association")
+	stage_rest_api(s) in hand_built_api(a)
+	hand_built_stage_name(a) == s.values.stage_name
+}
+
+# Web ACLs that protect a live REST API stage.
+acl_protects_stage(acl) if {
+	some a in sources(acl.address, "web_acl_arn")
+	a.type == "aws_wafv2_web_acl_association"
+	a.action != "delete"
+	count(association_stages(a)) > 0
+}
+
+# The REST API a stage belongs to.
+stage_rest_api(s) := api if {
+	some api in targets(s.address, "rest_api_id")
+	api.type == "aws_api_gateway_rest_api"
+}
+
+# A stage of a PRIVATE REST API (WAF is not required there).
+stage_is_private(s) if {
+	api := stage_rest_api(s)
+	"PRIVATE" in block(api.values, "endpoint_configuration").types
+}
+
+# The finding object every rule returns: the rule ID comes from the rule's name (see main.rego).
+finding(address, message) := {"address": address, "message": message, "related": []}
+
+finding_related(address, message, related) := {"address": address, "message": message, "related": related}
