@@ -1,0 +1,113 @@
+/** The flow: load → Model → evaluate → findings (+ rule metadata) → filter and sort. */
+import { UsageError } from "./errors";
+import { evaluate } from "./engine/policy";
+import { loadInput } from "./load";
+import type { InputKind, SourceLocation } from "./model";
+import { allRules, findRule, SEVERITY_RANK, type Severity } from "./rules";
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  address: string;
+  message: string;
+  symptom: string;
+  fix: string;
+  title: string;
+  /** The input (path) the finding came from. */
+  input: string;
+  related: string[];
+  location?: SourceLocation;
+  waived?: { reason: string; expires?: string };
+}
+
+export interface CheckOptions {
+  kind?: InputKind;
+  /** Only these rule IDs. */
+  rules?: string[];
+  skipRules?: string[];
+  /** Rule options (thresholds) handed to the policies as input.options. */
+  options?: Record<string, unknown>;
+}
+
+export interface InputSummary {
+  path: string;
+  kind: InputKind;
+  resources: number;
+  checked: number;
+}
+
+export interface CheckResult {
+  inputs: InputSummary[];
+  findings: Finding[];
+}
+
+export function check(paths: string[], options: CheckOptions = {}): CheckResult {
+  const only = normalizeRuleIds(options.rules);
+  const skip = normalizeRuleIds(options.skipRules);
+  const inputs: InputSummary[] = [];
+  const findings: Finding[] = [];
+  for (const path of paths) {
+    const loaded = loadInput(path, { kind: options.kind });
+    loaded.model.options = { ...options.options };
+    inputs.push({ path, kind: loaded.kind, resources: loaded.resourceCount, checked: loaded.model.resources.length });
+    const byAddress = new Map(loaded.model.resources.map((r) => [r.address, r]));
+    for (const raw of evaluate(loaded.model)) {
+      if ((only && !only.has(raw.rule)) || skip?.has(raw.rule)) continue;
+      const rule = findRule(raw.rule);
+      if (!rule) throw new Error(`policy returned a finding for unknown rule ${raw.rule}`);
+      const finding: Finding = {
+        rule: raw.rule,
+        severity: (raw.severity as Severity | undefined) ?? rule.severity,
+        address: raw.address,
+        message: raw.message,
+        symptom: raw.symptom ?? rule.symptom,
+        fix: rule.fix,
+        title: rule.title,
+        input: path,
+        related: raw.related ?? [],
+      };
+      const source = byAddress.get(raw.address)?.source;
+      if (source) finding.location = source;
+      findings.push(finding);
+    }
+  }
+  findings.sort(compareFindings);
+  return { inputs, findings };
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return cmp(a.rule, b.rule) || cmp(a.address, b.address) || cmp(a.input, b.input) || cmp(a.message, b.message);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function normalizeRuleIds(ids: string[] | undefined): Set<string> | undefined {
+  if (!ids || ids.length === 0) return undefined;
+  const known = new Set(allRules().map((r) => r.id));
+  const out = new Set<string>();
+  for (const id of ids.flatMap((x) => x.split(","))) {
+    const upper = id.trim().toUpperCase();
+    if (!known.has(upper)) throw new UsageError(`unknown rule ID "${id}"; wafguard rules lists them`);
+    out.add(upper);
+  }
+  return out;
+}
+
+export type FailOn = Severity | "never";
+
+export function summarize(findings: Finding[]): Record<Severity | "waived", number> {
+  const s = { error: 0, warning: 0, info: 0, waived: 0 };
+  for (const f of findings) {
+    if (f.waived) s.waived++;
+    else s[f.severity]++;
+  }
+  return s;
+}
+
+/** 1 when a finding that is not waived is at or above `failOn`, else 0. */
+export function exitCodeFor(findings: Finding[], failOn: FailOn): 0 | 1 {
+  if (failOn === "never") return 0;
+  return findings.some((f) => !f.waived && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]) ? 1 : 0;
+}

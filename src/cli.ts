@@ -1,0 +1,182 @@
+/** The `wafguard` command: check, rules, explain, model. Exit 0 clean, 1 findings, 2 the run failed. */
+import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { check, exitCodeFor, type FailOn } from "./check";
+import { UsageError } from "./errors";
+import { loadInput } from "./load";
+import type { InputKind } from "./model";
+import { FORMATS, formatReport, type Format } from "./report";
+import { allRules, findRule } from "./rules";
+
+const USAGE = `Usage: wafguard <command> [options]
+
+Commands:
+  check [PATH...]      Check plan JSON files, .tf directories or CDKTF output (default: .)
+  rules                List the rules
+  explain RULE         Print one rule's full text: what happens, how to confirm, fix, why
+  model PATH           Print the Model that the policies see, as JSON
+
+Options for check:
+  --input plan|hcl|cdktf          Force the input kind instead of detecting it
+  --format text|json              Output format (default: text)
+  --output FILE                   Write the report to FILE instead of stdout
+  --fail-on error|warning|info|never
+                                  Exit 1 when a finding is at or above this severity (default: error)
+  --rule ID                       Only this rule (repeatable, or comma-separated)
+  --skip-rule ID                  Not this rule (repeatable, or comma-separated)
+  --option KEY=VALUE              A rule option, such as rate-threshold=500 (repeatable)
+  --no-color                      No colours in text output
+
+Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 the run failed.`;
+
+const INPUT_KINDS: InputKind[] = ["plan", "hcl", "cdktf"];
+const FAIL_ON: FailOn[] = ["error", "warning", "info", "never"];
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    return run(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`wafguard: ${e.message}\n`);
+    } else {
+      const message = e instanceof Error ? e.message : String(e);
+      process.stderr.write(`wafguard: internal error: ${message.split("\n")[0]} (set WAFGUARD_DEBUG=1 for details, and please report it)\n`);
+      if (process.env.WAFGUARD_DEBUG) process.stderr.write(`${(e as Error).stack ?? ""}\n`);
+    }
+    return 2;
+  }
+}
+
+function run(argv: string[]): number {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "check":
+      return runCheck(rest);
+    case "rules":
+      noArguments(rest, "rules");
+      process.stdout.write(listRules());
+      return 0;
+    case "explain":
+      return runExplain(rest);
+    case "model":
+      return runModel(rest);
+    case "--version":
+    case "-v":
+      process.stdout.write(`${version()}\n`);
+      return 0;
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      process.stdout.write(`${USAGE}\n`);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`unknown command "${command}"; run wafguard --help`);
+  }
+}
+
+type OptionSpec = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>["options"]>;
+
+function parse(args: string[], options: OptionSpec) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message.split("\n")[0]}; run wafguard --help`);
+  }
+}
+
+function runCheck(args: string[]): number {
+  const { values, positionals } = parse(args, {
+    input: { type: "string" },
+    format: { type: "string", default: "text" },
+    output: { type: "string" },
+    "fail-on": { type: "string", default: "error" },
+    rule: { type: "string", multiple: true },
+    "skip-rule": { type: "string", multiple: true },
+    option: { type: "string", multiple: true },
+    "no-color": { type: "boolean" },
+  });
+  const kind = oneOf("--input", values.input as string | undefined, INPUT_KINDS);
+  const format = oneOf("--format", values.format as string, FORMATS) as Format;
+  const failOn = oneOf("--fail-on", values["fail-on"] as string, FAIL_ON) as FailOn;
+  const result = check(positionals.length ? positionals : ["."], {
+    kind,
+    rules: values.rule as string[] | undefined,
+    skipRules: values["skip-rule"] as string[] | undefined,
+    options: parseOptions(values.option as string[] | undefined),
+  });
+  const output = values.output as string | undefined;
+  const color = !output && !values["no-color"] && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const report = formatReport(format, result, { color });
+  if (output) {
+    try {
+      writeFileSync(output, report);
+    } catch (e) {
+      throw new UsageError(`cannot write ${output} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  } else process.stdout.write(report);
+  return exitCodeFor(result.findings, failOn);
+}
+
+function runExplain(args: string[]): number {
+  const { positionals } = parse(args, {});
+  if (positionals.length !== 1) throw new UsageError("explain takes one rule ID, such as: wafguard explain WG402");
+  const rule = findRule(positionals[0]);
+  if (!rule) throw new UsageError(`unknown rule ID "${positionals[0]}"; wafguard rules lists them`);
+  const section = (title: string, body: string) => `${title}\n${body.replace(/^/gm, "  ")}\n`;
+  process.stdout.write(
+    [
+      `${rule.id} · ${rule.severity} · symptom: ${rule.symptom} · guide cause ${rule.cause}`,
+      rule.title,
+      "",
+      section("What happens", rule.happens),
+      section("How to confirm it", rule.confirm),
+      section("How to fix it", rule.fix),
+      section("Why the fix works", rule.why),
+      section("Sources", rule.sources.join("\n")),
+    ].join("\n"),
+  );
+  return 0;
+}
+
+function runModel(args: string[]): number {
+  const { values, positionals } = parse(args, { input: { type: "string" }, option: { type: "string", multiple: true } });
+  if (positionals.length !== 1) throw new UsageError("model takes one PATH");
+  const loaded = loadInput(positionals[0], { kind: oneOf("--input", values.input as string | undefined, INPUT_KINDS) });
+  loaded.model.options = parseOptions(values.option as string[] | undefined);
+  process.stdout.write(JSON.stringify(loaded.model, null, 2) + "\n");
+  return 0;
+}
+
+function listRules(): string {
+  const rows = allRules().map((r) => `${r.id}  ${r.severity.padEnd(7)}  ${r.symptom.padEnd(13)}  ${r.title}`);
+  return `${rows.join("\n")}\n`;
+}
+
+function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag} must be one of ${allowed.join(", ")} (got "${value}")`);
+  return value as T;
+}
+
+/** `--option rate-threshold=500` → { "rate-threshold": 500 }. Numbers and booleans are typed. */
+export function parseOptions(pairs: string[] | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const pair of pairs ?? []) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--option takes KEY=VALUE (got "${pair}")`);
+    const key = pair.slice(0, eq);
+    const raw = pair.slice(eq + 1);
+    out[key] = /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw === "true" ? true : raw === "false" ? false : raw;
+  }
+  return { ...out };
+}
+
+function noArguments(args: string[], command: string): void {
+  if (args.length) throw new UsageError(`${command} takes no arguments`);
+}
+
+function version(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require("../../package.json") as { version: string }).version;
+}

@@ -1,0 +1,42 @@
+/** Evaluates the compiled policy (policies/build/policy.wasm) on a Model. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadPolicySync } from "@open-policy-agent/opa-wasm";
+import type { Model } from "../model";
+import { hostBuiltins } from "./host-builtins";
+
+export const POLICY_DIR = join(__dirname, "..", "..", "..", "policies", "build");
+const ENTRYPOINT = "wafguard/main/findings";
+const PAGE = 64 * 1024;
+
+/** What a rule returns; rule metadata (fix, title) is joined in later from rules.json. */
+export interface RawFinding {
+  rule: string;
+  address: string;
+  message: string;
+  related: string[];
+  severity?: string;
+  symptom?: string;
+}
+
+// Node has WebAssembly globally; @types/node 20 does not declare it.
+declare const WebAssembly: { Module: new (bytes: Uint8Array) => object };
+
+/** Compiled once per process; instantiated per evaluation with memory sized for that input. */
+let compiled: object | undefined;
+
+function policyModule(): object {
+  compiled ??= new WebAssembly.Module(readFileSync(join(POLICY_DIR, "policy.wasm")));
+  return compiled;
+}
+
+export function evaluate(model: Model): RawFinding[] {
+  const input = JSON.stringify(model);
+  // Size memory for the input up front (the evaluator's heap is a few times the input) so that
+  // Wasm does not grow it page by page.
+  const initial = Math.max(32, Math.ceil((input.length * 4) / PAGE) + 64);
+  const policy = loadPolicySync(policyModule() as Parameters<typeof loadPolicySync>[0], { initial, maximum: 65536 }, hostBuiltins);
+  const encoded = new TextEncoder().encode(input);
+  const result = policy.evaluate(encoded.buffer as ArrayBuffer, ENTRYPOINT) as Array<{ result: RawFinding[] }>;
+  return result.length > 0 ? result[0].result : [];
+}

@@ -1,0 +1,84 @@
+/**
+ * The Model: the one shape every input kind is loaded into, and the `input` document that the Rego
+ * policies see. See DESIGN.md, "The Model".
+ */
+
+export type Action = "create" | "update" | "delete" | "replace" | "no-op" | "read";
+
+export type InputKind = "plan" | "hcl" | "cdktf";
+
+export interface SourceLocation {
+  file: string;
+  line?: number;
+  /** CDKTF: the construct path from the `//` metadata. */
+  construct?: string;
+}
+
+export interface ModelResource {
+  /** Instance address as Terraform prints it: `module.api["eu"].aws_api_gateway_stage.prod[0]`. */
+  address: string;
+  type: string;
+  name: string;
+  /** Module instance path, "" for the root module. */
+  module: string;
+  index: number | string | null;
+  mode: "managed" | "data";
+  /** Provider configuration key: `aws`, `aws.west`, `module.api:aws`. */
+  provider: string;
+  region: string | null;
+  /** Attribute values; nested blocks are arrays of objects, as in plan JSON. Unknown values are absent. */
+  values: Record<string, unknown>;
+  /** Dotted paths (`rule.0.statement`) of values not known until apply. */
+  unknown: string[];
+  action: Action;
+  /** Values before this plan, where the plan has them. */
+  before: Record<string, unknown> | null;
+  source?: SourceLocation;
+}
+
+export interface Edge {
+  from: string;
+  /** Dotted attribute path of `from`, without block indexes: `rule.statement.ip_set_reference_statement.arn`. */
+  attribute: string;
+  to: string;
+  /** The attribute of `to` that is referenced (`arn`, `id`, `execution_arn`), where known. */
+  to_attribute: string | null;
+  /** `reference`: from the configuration's expressions; `value`: a known ARN equal to `to`'s ARN. */
+  kind: "reference" | "value";
+  /** Set when `to` is one of several count/for_each instances and the right one could not be told. */
+  ambiguous?: true;
+}
+
+/** Edges by one end, then by attribute: `edges_out[from][attribute]`, `edges_in[to][attribute]`. */
+export type EdgeIndex = Record<string, Record<string, Edge[]>>;
+
+export interface Model {
+  resources: ModelResource[];
+  edges: Edge[];
+  /** Indexes of `edges`, so that a rule finds a resource's links by lookup, not by scanning. */
+  edges_out: EdgeIndex;
+  edges_in: EdgeIndex;
+  /** User options the rules read (thresholds), by name. */
+  options: Record<string, unknown>;
+}
+
+export interface LoadedInput {
+  path: string;
+  kind: InputKind;
+  model: Model;
+  /** Resources in the input before filtering to the types rules read. */
+  resourceCount: number;
+}
+
+export function makeModel(resources: ModelResource[], edges: Edge[]): Model {
+  return { resources, edges, edges_out: indexEdges(edges, "from"), edges_in: indexEdges(edges, "to"), options: {} };
+}
+
+function indexEdges(edges: Edge[], end: "from" | "to"): EdgeIndex {
+  const index: EdgeIndex = Object.create(null) as EdgeIndex;
+  for (const e of edges) {
+    const byAttribute = (index[e[end]] ??= Object.create(null) as Record<string, Edge[]>);
+    (byAttribute[e.attribute] ??= []).push(e);
+  }
+  return index;
+}

@@ -1,0 +1,58 @@
+/** `--format text`: for a person at a terminal. Findings grouped by resource, worst first. */
+import { summarize, type CheckResult, type Finding } from "../check";
+import { SEVERITY_RANK } from "../rules";
+
+export interface TextOptions {
+  color: boolean;
+}
+
+const COLORS = { error: "\x1b[31m", warning: "\x1b[33m", info: "\x1b[36m", dim: "\x1b[2m", bold: "\x1b[1m", reset: "\x1b[0m" };
+
+export function formatText(result: CheckResult, options: TextOptions): string {
+  const paint = (code: keyof typeof COLORS, s: string) => (options.color ? `${COLORS[code]}${s}${COLORS.reset}` : s);
+  const lines: string[] = [];
+  const s = summarize(result.findings);
+  for (const input of result.inputs) {
+    const findings = result.findings.filter((f) => f.input === input.path);
+    lines.push(paint("bold", `${input.path}`) + paint("dim", ` (${input.kind}, ${input.resources} resources, ${input.checked} checked)`));
+    if (findings.length === 0) {
+      lines.push("  no findings", "");
+      continue;
+    }
+    for (const [address, group] of groupByAddress(findings)) {
+      const where = group[0].location ? paint("dim", `  ${formatLocation(group[0].location)}`) : "";
+      lines.push("", `  ${paint("bold", address)}${where}`);
+      for (const f of group) {
+        const label = f.waived ? paint("dim", "waived ") : paint(f.severity, f.severity.padEnd(7));
+        lines.push(`    ${label} ${f.rule}  ${f.message}`);
+        lines.push(paint("dim", `            symptom: ${f.symptom} · ${f.title}`));
+        if (f.waived) lines.push(paint("dim", `            waived: ${f.waived.reason}${f.waived.expires ? ` (until ${f.waived.expires})` : ""}`));
+        else lines.push(...indentFix(f.fix).map((l) => paint("dim", l)));
+      }
+    }
+    lines.push("");
+  }
+  const verdict = `${s.error} error${s.error === 1 ? "" : "s"}, ${s.warning} warning${s.warning === 1 ? "" : "s"}, ${s.info} info` + (s.waived ? `, ${s.waived} waived` : "");
+  lines.push(verdict + (result.findings.length ? paint("dim", " · wafguard explain <RULE> for how to confirm and why the fix works") : ""));
+  return lines.join("\n") + "\n";
+}
+
+function groupByAddress(findings: Finding[]): Map<string, Finding[]> {
+  const groups = new Map<string, Finding[]>();
+  const worst = (list: Finding[]) => Math.max(...list.map((f) => SEVERITY_RANK[f.severity]));
+  for (const f of findings) {
+    const list = groups.get(f.address);
+    if (list) list.push(f);
+    else groups.set(f.address, [f]);
+  }
+  return new Map([...groups].sort((a, b) => worst(b[1]) - worst(a[1]) || (a[0] < b[0] ? -1 : 1)));
+}
+
+function indentFix(fix: string): string[] {
+  const [first, ...rest] = fix.split("\n");
+  return [`            fix: ${first}`, ...rest.map((l) => `                 ${l}`)];
+}
+
+export function formatLocation(location: { file: string; line?: number; construct?: string }): string {
+  return location.construct ?? (location.line ? `${location.file}:${location.line}` : location.file);
+}

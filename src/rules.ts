@@ -1,0 +1,48 @@
+/** The rule catalog as extracted from the Rego `# METADATA` annotations (policies/build/rules.json). */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { POLICY_DIR } from "./engine/policy";
+
+export type Severity = "error" | "warning" | "info";
+
+export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
+
+export interface Rule {
+  id: string;
+  title: string;
+  severity: Severity;
+  symptom: string;
+  /** The troubleshooting guide's cause number. */
+  cause: string;
+  area: string;
+  happens: string;
+  confirm: string;
+  fix: string;
+  why: string;
+  sources: string[];
+}
+
+interface RulesFile {
+  rules: Rule[];
+  modelTypes: string[];
+}
+
+let cache: RulesFile | undefined;
+
+function rulesFile(): RulesFile {
+  cache ??= JSON.parse(readFileSync(join(POLICY_DIR, "rules.json"), "utf8")) as RulesFile;
+  return cache;
+}
+
+export function allRules(): Rule[] {
+  return rulesFile().rules;
+}
+
+export function findRule(id: string): Rule | undefined {
+  return rulesFile().rules.find((r) => r.id === id.toUpperCase());
+}
+
+/** The resource types some rule reads: the only ones the loaders keep. */
+export function modelTypes(): ReadonlySet<string> {
+  return new Set(rulesFile().modelTypes);
+}
