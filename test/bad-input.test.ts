@@ -1,0 +1,73 @@
+/** Bad input: one clear line on stderr naming the file, exit status 2, never a stack trace. */
+import { strict as assert } from "node:assert";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { planFixture, runCli, tempFile } from "./helpers";
+
+function expectFailure(args: string[], pattern: RegExp) {
+  const r = runCli(args);
+  assert.equal(r.status, 2, `exit status for ${args.join(" ")}: ${r.stderr}`);
+  assert.equal(r.stdout, "");
+  const lines = r.stderr.trimEnd().split("\n");
+  assert.equal(lines.length, 1, `one line expected, got:\n${r.stderr}`);
+  assert.match(lines[0], /^wafguard: /);
+  assert.doesNotMatch(r.stderr, /\n\s+at |internal error/);
+  assert.match(lines[0], pattern);
+}
+
+const plan = () => JSON.parse(JSON.stringify(require(planFixture("wg401-regional-acl"))));
+
+describe("bad input", () => {
+  it("a binary tfplan (zip) says to run terraform show -json", () => {
+    const zip = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]), Buffer.alloc(64, 1)]);
+    const path = tempFile("tfplan", zip);
+    expectFailure(["check", path], new RegExp(`${path}: is a binary plan file.*terraform show -json`));
+  });
+
+  it("a state file says it is state, not a plan", () => {
+    const state = { version: 4, terraform_version: "1.9.5", serial: 3, lineage: "a-b-c", outputs: {}, resources: [] };
+    expectFailure(["check", tempFile("terraform.tfstate", JSON.stringify(state))], /is a Terraform state file, not a plan/);
+  });
+
+  it("terraform show -json of state (no plan) says so", () => {
+    const shown = { format_version: "1.0", terraform_version: "1.9.5", values: { root_module: {} } };
+    expectFailure(["check", tempFile("state.json", JSON.stringify(shown))], /is Terraform state .*not a plan/);
+  });
+
+  it("a truncated file", () => {
+    const text = JSON.stringify(plan());
+    expectFailure(["check", tempFile("plan.json", text.slice(0, Math.floor(text.length / 2)))], /truncated/);
+  });
+
+  it("a file that is not JSON gives the line", () => {
+    expectFailure(["check", tempFile("plan.json", '{\n  "format_version": "1.2",\n  oops\n}')], /is not valid JSON at line 3/);
+  });
+
+  it("an unknown format version", () => {
+    expectFailure(["check", tempFile("plan.json", JSON.stringify({ ...plan(), format_version: "2.0" }))], /format_version "2.0".*does not read/);
+  });
+
+  it("an empty file", () => {
+    expectFailure(["check", tempFile("plan.json", "  \n")], /is empty/);
+  });
+
+  it("JSON that is not a plan", () => {
+    expectFailure(["check", tempFile("plan.json", '{"hello": "world"}')], /not a Terraform plan/);
+    expectFailure(["check", tempFile("plan.json", "[1, 2]")], /not a Terraform plan/);
+  });
+
+  it("a missing file, and a directory with nothing to check", () => {
+    expectFailure(["check", "/nonexistent/plan.json"], /\/nonexistent\/plan.json: does not exist/);
+    expectFailure(["check", mkdtempSync(join(tmpdir(), "wafguard-empty-"))], /no \.tf files/);
+  });
+
+  it("bad flags and values", () => {
+    expectFailure(["check", "--format", "xml", planFixture("wg401-regional-acl")], /--format must be one of/);
+    expectFailure(["check", "--fail-on", "sometimes", planFixture("wg401-regional-acl")], /--fail-on must be one of/);
+    expectFailure(["check", "--bogus", planFixture("wg401-regional-acl")], /Unknown option '--bogus'/);
+    expectFailure(["check", "--rule", "WG999", planFixture("wg401-regional-acl")], /unknown rule ID "WG999"/);
+    expectFailure(["frobnicate"], /unknown command "frobnicate"/);
+    expectFailure(["explain", "WG000"], /unknown rule ID/);
+  });
+});
