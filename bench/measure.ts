@@ -1,0 +1,16 @@
+/** One measurement in a fresh process: `baseline` (read + JSON.parse) or `wafguard` (the whole check). */
+import { readFileSync } from "node:fs";
+import { check } from "../src";
+
+const [mode, path] = process.argv.slice(2);
+const start = process.hrtime.bigint();
+let detail = "";
+if (mode === "baseline") {
+  const doc = JSON.parse(readFileSync(path, "utf8")) as { resource_changes: unknown[] };
+  detail = `${doc.resource_changes.length} resources`;
+} else {
+  const result = check([path]);
+  detail = `${result.findings.length} findings`;
+}
+const ms = Number(process.hrtime.bigint() - start) / 1e6;
+process.stdout.write(JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, detail }) + "\n");
