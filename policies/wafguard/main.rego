@@ -9,6 +9,41 @@ package wafguard.main
 
 import data.wafguard.rules.aftermath
 import data.wafguard.rules.association
+import data.wafguard.rules.authoring
+import data.wafguard.rules.logging
+import data.wafguard.rules.managed
+
+findings contains with_id(f, "WG101") if some f in managed.wg101
+
+findings contains with_id(f, "WG102") if some f in managed.wg102
+
+findings contains with_id(f, "WG103") if some f in managed.wg103
+
+findings contains with_id(f, "WG104") if some f in managed.wg104
+
+findings contains with_id(f, "WG105") if some f in managed.wg105
+
+findings contains with_id(f, "WG106") if some f in managed.wg106
+
+findings contains with_id(f, "WG107") if some f in managed.wg107
+
+findings contains with_id(f, "WG108") if some f in managed.wg108
+
+findings contains with_id(f, "WG109") if some f in managed.wg109
+
+findings contains with_id(f, "WG111") if some f in managed.wg111
+
+findings contains with_id(f, "WG150") if some f in logging.wg150
+
+findings contains with_id(f, "WG151") if some f in logging.wg151
+
+findings contains with_id(f, "WG152") if some f in logging.wg152
+
+findings contains with_id(f, "WG153") if some f in logging.wg153
+
+findings contains with_id(f, "WG154") if some f in logging.wg154
+
+findings contains with_id(f, "WG155") if some f in logging.wg155
 
 findings contains with_id(f, "WG401") if some f in association.wg401
 
@@ -27,5 +62,13 @@ findings contains with_id(f, "WG407") if some f in association.wg407
 findings contains with_id(f, "WG408") if some f in association.wg408
 
 findings contains with_id(f, "WG701") if some f in aftermath.wg701
+
+findings contains with_id(f, "WG702") if some f in aftermath.wg702
+
+findings contains with_id(f, "WG801") if some f in authoring.wg801
+
+findings contains with_id(f, "WG802") if some f in authoring.wg802
+
+findings contains with_id(f, "WG803") if some f in authoring.wg803
 
 with_id(f, id) := object.union(f, {"rule": id})

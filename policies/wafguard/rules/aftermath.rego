@@ -3,6 +3,7 @@
 package wafguard.rules.aftermath
 
 import data.wafguard.lib
+import data.wafguard.lib.acl as acls
 
 # METADATA
 # title: Default action blocks and no rule can allow anything
@@ -46,62 +47,84 @@ wg701 contains finding if {
 	finding := lib.finding(acl.address, "blocks by default and has no rule that allows anything: every request gets 403")
 }
 
-rules_known(acl) if {
-	not lib.is_unknown(acl, "rule")
-	not lib.is_unknown(acl, "rule_json")
-	every r in separate_rules(acl) {
-		not lib.is_unknown(r, "action")
-	}
-}
-
-separate_rules(acl) := {r |
-	some r in lib.sources(acl.address, "web_acl_arn")
-	r.type in {"aws_wafv2_web_acl_rule", "aws_wafv2_web_acl_rule_group_association"}
-	r.action != "delete"
-}
+rules_known(acl) if not acls.rules_unknown(acl)
 
 can_allow(acl) if {
-	some rule in acl.values.rule
-	rule_can_allow(rule)
+	some entry in acls.rules(acl)
+	rule_can_allow(entry.rule)
 }
 
-can_allow(acl) if {
-	is_string(acl.values.rule_json)
-	some rule in json.unmarshal(acl.values.rule_json)
-	json_rule_can_allow(rule)
-}
-
-can_allow(acl) if {
-	some r in separate_rules(acl)
-	r.type == "aws_wafv2_web_acl_rule"
-	rule_can_allow(r.values)
-}
+rule_can_allow(rule) if acls.action(rule) == "allow"
 
 # A custom rule group may hold allow rules: wafguard does not claim it cannot allow.
-can_allow(acl) if {
-	some r in separate_rules(acl)
-	r.type == "aws_wafv2_web_acl_rule_group_association"
-	count(object.get(r.values, "rule_group_reference", [])) > 0
+rule_can_allow(rule) if acls.is_group_reference(rule)
+
+rule_can_allow(rule) if "allow" in {a | some _, a in acls.overrides(acls.managed_group(rule))}
+
+# METADATA
+# title: WAF blocks cannot be told from other 403s
+# description: |
+#   The REST API is protected by a web ACL whose blocks carry no custom response body, and the
+#   API has no `WAF_FILTERED` gateway response. A WAF block then looks like any other 403
+#   (`{"message":"Forbidden"}`), the same as a missing API key, an authorizer or resource-policy
+#   denial: support cannot tell a client which one it hit.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
+#   - ref: https://docs.aws.amazon.com/waf/latest/developerguide/customizing-the-response-for-blocked-requests.html
+# custom:
+#   id: WG702
+#   severity: info
+#   symptom: "403"
+#   cause: 1
+#   confirm: |
+#     Compare the body of a WAF-blocked request with that of a request without credentials: they
+#     are identical.
+#   fix: |
+#     resource "aws_api_gateway_gateway_response" "waf_filtered" {
+#       rest_api_id   = aws_api_gateway_rest_api.api.id
+#       response_type = "WAF_FILTERED"
+#       status_code   = "403"
+#       response_templates = {
+#         "application/json" = "{\"message\":\"Request blocked by WAF\",\"requestId\":\"$context.requestId\"}"
+#       }
+#     }
+#   why: |
+#     API Gateway returns the WAF_FILTERED response only for WAF blocks, so the body (and the
+#     request ID) identify them.
+wg702 contains finding if {
+	some api in lib.live("aws_api_gateway_rest_api")
+	some acl in protecting_acls(api)
+	not has_custom_block_body(acl)
+	not waf_filtered_response(api)
+	finding := lib.finding_related(
+		api.address, concat("", [
+			"is protected by ", acl.address,
+			", but WAF blocks return the same 403 body as every other denial (no WAF_FILTERED gateway response, no custom response body)",
+		]),
+		[acl.address],
+	)
 }
 
-rule_can_allow(rule) if count(lib.block(rule, "action").allow) > 0
-
-rule_can_allow(rule) if {
-	statement := lib.block(rule, "statement")
-	count(object.get(statement, "rule_group_reference_statement", [])) > 0
+protecting_acls(api) := {acl |
+	some s in lib.sources(api.address, "rest_api_id")
+	s.type == "aws_api_gateway_stage"
+	some a in lib.stage_associations(s)
+	some acl in lib.association_acls(a)
 }
 
-rule_can_allow(rule) if {
-	statement := lib.block(rule, "statement")
-	some override in lib.block(statement, "managed_rule_group_statement").rule_action_override
-	count(lib.block(override, "action_to_use").allow) > 0
+has_custom_block_body(acl) if {
+	some response in object.get(lib.block(lib.block(acl.values, "default_action"), "block"), "custom_response", [])
+	response.custom_response_body_key
 }
 
-json_rule_can_allow(rule) if rule.Action.Allow
+has_custom_block_body(acl) if {
+	some entry in acls.rules(acl)
+	some response in object.get(lib.block(lib.block(entry.rule, "action"), "block"), "custom_response", [])
+	response.custom_response_body_key
+}
 
-json_rule_can_allow(rule) if rule.Statement.RuleGroupReferenceStatement
-
-json_rule_can_allow(rule) if {
-	some override in rule.Statement.ManagedRuleGroupStatement.RuleActionOverrides
-	override.ActionToUse.Allow
+waf_filtered_response(api) if {
+	some g in lib.sources(api.address, "rest_api_id")
+	g.type == "aws_api_gateway_gateway_response"
+	g.values.response_type == "WAF_FILTERED"
 }
