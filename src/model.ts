@@ -3,6 +3,8 @@
  * policies see. See DESIGN.md, "The Model".
  */
 
+import { decodeRuleJson } from "./load/rule-json";
+
 export type Action = "create" | "update" | "delete" | "replace" | "no-op" | "read";
 
 export type InputKind = "plan" | "hcl" | "cdktf";
@@ -33,6 +35,10 @@ export interface ModelResource {
   action: Action;
   /** Values before this plan, where the plan has them. */
   before: Record<string, unknown> | null;
+  /** `lifecycle` where the input shows it (.tf and CDKTF; plan JSON does not). */
+  lifecycle?: { ignore_changes: string[] };
+  /** Web ACLs: the rules of `rule_json`, decoded into the provider's block shape (see load/rule-json.ts). */
+  decoded_rule_json?: unknown[];
   source?: SourceLocation;
 }
 
@@ -71,6 +77,12 @@ export interface LoadedInput {
 }
 
 export function makeModel(resources: ModelResource[], edges: Edge[]): Model {
+  for (const r of resources) {
+    if (r.type === "aws_wafv2_web_acl" && typeof r.values.rule_json === "string") {
+      const decoded = decodeRuleJson(r.values.rule_json);
+      if (decoded) r.decoded_rule_json = decoded;
+    }
+  }
   return { resources, edges, edges_out: indexEdges(edges, "from"), edges_in: indexEdges(edges, "to"), options: {} };
 }
 
