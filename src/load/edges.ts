@@ -109,7 +109,9 @@ class Resolver {
     if (depth > MAX_DEPTH) return [];
     const pairsByKey = pair || refs.some((r) => r === "each.key" || r.startsWith("each.key.") || r === "count.index");
     const out: Target[] = [];
-    for (const ref of refs) {
+    // Terraform lists `module.m["k"].out` with its prefix `module.m`: resolve the specific one only.
+    const specific = refs.filter((ref) => !refs.some((other) => other !== ref && (other.startsWith(`${ref}.`) || other.startsWith(`${ref}[`))));
+    for (const ref of specific) {
       const steps = parseTraversal(ref);
       if (!steps || steps.length === 0) continue;
       out.push(...this.resolveOne(steps, scope, pairsByKey, depth));

@@ -1,11 +1,13 @@
 /** Load: a path (plan JSON, .tf directory, cdk.tf.json, cdktf.out) → Model. Detects the kind. */
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { basename } from "node:path";
-import { InputError, UsageError } from "../errors";
+import { basename, dirname } from "node:path";
+import { InputError } from "../errors";
 import type { InputKind, LoadedInput } from "../model";
 import { modelTypes } from "../rules";
 import { parseJson, readTextFile } from "./json-file";
 import { assertPlan, planToModel } from "./plan";
+import { loadHclDirectory } from "./hcl";
+import { loadCdktf } from "./cdktf";
 
 export interface LoadOptions {
   /** Force the input kind instead of detecting it. */
@@ -19,8 +21,9 @@ export function loadInput(path: string, options: LoadOptions = {}): LoadedInput 
     case "plan":
       return loadPlanFile(path);
     case "hcl":
+      return loadHclDirectory(statSync(path).isDirectory() ? path : dirname(path), modelTypes());
     case "cdktf":
-      throw new UsageError(`${path}: ${kind === "hcl" ? ".tf directories" : "CDKTF output"} are not supported yet; check a plan: terraform show -json tfplan > plan.json`);
+      return loadCdktf(path, modelTypes());
   }
 }
 

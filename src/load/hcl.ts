@@ -1,0 +1,130 @@
+/** A directory of `.tf` / `.tf.json` files → Model, with local modules followed. */
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { InputError } from "../errors";
+import type { LoadedInput } from "../model";
+import { blocksAsArrays, configurationToModel, type ConfigFile, type ModuleReader } from "./config-documents";
+import { locateSyntaxError } from "./hcl-syntax";
+import { parseJson, readTextFile } from "./json-file";
+
+type Json = Record<string, unknown>;
+
+interface HclParser {
+  parseToObject(text: string): [Json | null, unknown];
+}
+
+let parser: HclParser | undefined;
+
+/** hcl2-parser is a large GopherJS build: loaded only when a .tf file is read. */
+function hcl(): HclParser {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  parser ??= require("hcl2-parser") as HclParser;
+  return parser;
+}
+
+export function loadHclDirectory(dir: string, keepTypes: ReadonlySet<string>): LoadedInput {
+  const files = readModuleFiles(dir, dir);
+  if (files.length === 0) throw new InputError(dir, "has no .tf or .tf.json files");
+  const rootVars = readTfvars(dir);
+  const readModule: ModuleReader = (source, fromDir) => {
+    if (!source.startsWith("./") && !source.startsWith("../")) return null; // registry and git modules are not read
+    const childDir = resolve(fromDir, source);
+    if (!existsSync(childDir) || !statSync(childDir).isDirectory()) return null;
+    return { dir: childDir, files: readModuleFiles(childDir, dir) };
+  };
+  const { model, resourceCount } = configurationToModel(dir, files, rootVars, keepTypes, readModule);
+  return { path: dir, kind: "hcl", model, resourceCount };
+}
+
+function readModuleFiles(dir: string, base: string): ConfigFile[] {
+  const names = readdirSync(dir)
+    .filter((n) => (n.endsWith(".tf") || n.endsWith(".tf.json")) && statSync(join(dir, n)).isFile())
+    .sort();
+  return names.map((name) => {
+    const path = join(dir, name);
+    const shown = relative(process.cwd(), path) || path;
+    const text = readTextFile(path);
+    return name.endsWith(".tf.json") ? jsonFile(shown, text, base) : hclFile(shown, text);
+  });
+}
+
+function hclFile(file: string, text: string): ConfigFile {
+  const doc = parseHcl(file, text);
+  return { file, doc, lineOf: headerLines(text) };
+}
+
+export function parseHcl(file: string, text: string): Json {
+  const [doc] = hcl().parseToObject(text);
+  if (doc && typeof doc === "object") return doc;
+  const parses = (t: string) => {
+    const [d] = hcl().parseToObject(t);
+    return d !== null && typeof d === "object";
+  };
+  const problem = locateSyntaxError(text, parses);
+  throw new InputError(`${file}:${problem.line}`, `${problem.detail} (not valid HCL)`);
+}
+
+function jsonFile(file: string, text: string, _base: string): ConfigFile {
+  const doc = parseJson(file, text);
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw new InputError(file, "is not a Terraform JSON configuration (expected an object)");
+  return { file, doc: normalizeJsonSyntax(doc as Json), lineOf: jsonLines(text) };
+}
+
+/** Terraform JSON syntax: `resource.type.name` is an object body with blocks as objects. */
+export function normalizeJsonSyntax(doc: Json): Json {
+  const out: Json = { ...doc };
+  for (const kind of ["resource", "data"]) {
+    const section = doc[kind];
+    if (typeof section !== "object" || section === null) continue;
+    const types: Json = {};
+    for (const [type, byName] of Object.entries(section as Json)) {
+      const names: Json = {};
+      for (const [name, body] of Object.entries((byName ?? {}) as Json)) {
+        Object.defineProperty(names, name, { value: (Array.isArray(body) ? body : [body]).map((b) => blocksAsArrays(b)), enumerable: true });
+      }
+      Object.defineProperty(types, type, { value: names, enumerable: true });
+    }
+    out[kind] = types;
+  }
+  return out;
+}
+
+/** Where `resource "type" "name" {` (and data, module) blocks start in a .tf file. */
+function headerLines(text: string): (kind: string, type: string, name: string) => number | undefined {
+  const index = new Map<string, number>();
+  const lines = text.split("\n");
+  const header = /^\s*(resource|data)\s+"([^"]+)"\s+"([^"]+)"/;
+  lines.forEach((l, i) => {
+    const m = header.exec(l);
+    if (m && !index.has(`${m[1]}|${m[2]}|${m[3]}`)) index.set(`${m[1]}|${m[2]}|${m[3]}`, i + 1);
+  });
+  return (kind, type, name) => index.get(`${kind}|${type}|${name}`);
+}
+
+/** In JSON syntax: the line of `"name": {` after the line of `"type": {`. */
+function jsonLines(text: string): (kind: string, type: string, name: string) => number | undefined {
+  const lines = text.split("\n");
+  return (_kind, type, name) => {
+    const t = lines.findIndex((l) => l.includes(`"${type}"`));
+    if (t < 0) return undefined;
+    const n = lines.findIndex((l, i) => i > t && l.includes(`"${name}"`));
+    return n < 0 ? undefined : n + 1;
+  };
+}
+
+/** terraform.tfvars and *.auto.tfvars (HCL or JSON), in Terraform's order: later files win. */
+function readTfvars(dir: string): Record<string, unknown> {
+  const names = readdirSync(dir);
+  const ordered = [
+    ...["terraform.tfvars", "terraform.tfvars.json"].filter((n) => names.includes(n)),
+    ...names.filter((n) => n.endsWith(".auto.tfvars") || n.endsWith(".auto.tfvars.json")).sort(),
+  ];
+  const vars: Record<string, unknown> = {};
+  for (const name of ordered) {
+    const path = join(dir, name);
+    const text = readTextFile(path);
+    const doc = name.endsWith(".json") ? parseJson(path, text) : parseHcl(path, text);
+    if (doc && typeof doc === "object") Object.assign(vars, doc);
+  }
+  return vars;
+}
