@@ -6,15 +6,87 @@ import { strict as assert } from "node:assert";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { allRules } from "../src";
-import { checkJson, FIXTURES, planFixture } from "./helpers";
+import { BrokenStack, synth } from "./cdktf/stacks";
+import { checkJson, FIXTURES, planFixture, ROOT } from "./helpers";
 
 interface Case {
-  fixture: string;
+  /** A plan fixture's name, a path from the repository root, or a CDKTF app to synthesize. */
+  fixture: string | { name: string; synth: () => string };
   /** Findings of the rule under test, as "severity address". Empty: the fixture must pass. */
   expect: string[];
 }
 
 const CASES: Record<string, Case[]> = {
+  WG101: [
+    { fixture: "wg101-override-typo", expect: ["error aws_wafv2_web_acl.api"] },
+    { fixture: "wg101-bot-control-case", expect: ["error aws_wafv2_web_acl.api"] },
+    { fixture: "wg103-crs-overridden", expect: [] },
+  ],
+  WG102: [
+    { fixture: "wg102-unknown-group", expect: ["error aws_wafv2_web_acl.api"] },
+    { fixture: "examples/fixed/plan.json", expect: [] },
+  ],
+  WG103: [
+    { fixture: "wg103-crs-enforced-on-stage", expect: ["warning aws_wafv2_web_acl.api"] },
+    { fixture: "wg802-rule-json", expect: ["warning aws_wafv2_web_acl.api"] },
+    { fixture: "wg103-crs-overridden", expect: [] },
+    { fixture: "wg103-crs-without-stage", expect: [] },
+  ],
+  WG104: [
+    { fixture: "wg103-crs-enforced-on-stage", expect: ["warning aws_wafv2_web_acl.api"] },
+    { fixture: "wg103-crs-overridden", expect: [] },
+  ],
+  WG105: [
+    { fixture: "wg105-switch-to-enforce", expect: ["warning aws_wafv2_web_acl.api"] },
+    { fixture: "wg105-already-enforcing", expect: [] },
+    { fixture: "examples/broken/plan.json", expect: [] },
+  ],
+  WG106: [
+    { fixture: "wg106-captcha-and-bot-control", expect: ["warning aws_wafv2_web_acl.api", "error aws_wafv2_web_acl.api"] },
+    { fixture: "wg101-override-typo", expect: [] },
+  ],
+  WG107: [
+    { fixture: "wg107-5xx-custom-response", expect: ["warning aws_wafv2_web_acl.api", "error aws_wafv2_web_acl.api"] },
+    { fixture: "examples/fixed/plan.json", expect: [] },
+  ],
+  WG108: [
+    { fixture: "wg108-wrong-action-kind", expect: ["error aws_wafv2_web_acl.api", "error aws_wafv2_web_acl.api"] },
+    { fixture: "examples/fixed/plan.json", expect: [] },
+  ],
+  WG109: [
+    { fixture: "wg109-duplicate-priority", expect: ["error aws_wafv2_web_acl.api"] },
+    { fixture: "examples/fixed/plan.json", expect: [] },
+  ],
+  WG111: [
+    { fixture: "wg111-pinned-version", expect: ["info aws_wafv2_web_acl.api"] },
+    { fixture: "examples/fixed/plan.json", expect: [] },
+  ],
+  WG150: [
+    { fixture: "wg150-no-logging", expect: ["warning aws_wafv2_web_acl.api"] },
+    { fixture: "wg151-logging-misconfigured", expect: [] },
+    { fixture: "wg103-crs-without-stage", expect: [] },
+  ],
+  WG151: [
+    { fixture: "wg151-logging-misconfigured", expect: ["error aws_wafv2_web_acl_logging_configuration.api"] },
+    { fixture: "wg151-literal-s3-arn", expect: ["error aws_wafv2_web_acl_logging_configuration.api"] },
+    { fixture: "examples/fixed/plan.json", expect: [] },
+  ],
+  WG152: [
+    { fixture: "wg151-logging-misconfigured", expect: ["error aws_wafv2_web_acl_logging_configuration.api"] },
+    { fixture: "wg151-literal-s3-arn", expect: [] },
+  ],
+  WG153: [
+    { fixture: "wg151-logging-misconfigured", expect: ["warning aws_wafv2_web_acl_logging_configuration.api"] },
+    { fixture: "examples/fixed/plan.json", expect: [] },
+  ],
+  WG154: [
+    { fixture: "wg154-metrics-off", expect: ["warning aws_wafv2_web_acl.api", "warning aws_wafv2_web_acl.api"] },
+    { fixture: "examples/fixed/plan.json", expect: [] },
+  ],
+  WG155: [
+    { fixture: "wg151-logging-misconfigured", expect: ["info aws_wafv2_web_acl_logging_configuration.api"] },
+    { fixture: "wg151-literal-s3-arn", expect: [] },
+  ],
   WG401: [
     { fixture: "wg401-cloudfront-acl", expect: ["error aws_wafv2_web_acl_association.prod"] },
     { fixture: "wg401-regional-acl", expect: [] },
@@ -55,6 +127,26 @@ const CASES: Record<string, Case[]> = {
     { fixture: "wg408-stage-replaced", expect: ["warning aws_api_gateway_stage.prod"] },
     { fixture: "wg408-stage-replaced-with-association", expect: [] },
   ],
+  WG702: [
+    { fixture: "examples/broken/plan.json", expect: ["info aws_api_gateway_rest_api.orders"] },
+    { fixture: "examples/fixed/plan.json", expect: [] },
+  ],
+  WG802: [
+    { fixture: "wg802-rule-json", expect: ["info aws_wafv2_web_acl.api"] },
+    { fixture: "examples/fixed/plan.json", expect: [] },
+  ],
+  WG801: [
+    {
+      fixture: { name: "CDKTF stack with a camelCase statement", synth: () => synth((app) => new BrokenStack(app, "camel", { camelCaseStatement: true })) },
+      expect: ["error aws_wafv2_web_acl.api"],
+    },
+    { fixture: { name: "CDKTF stack of the broken example", synth: () => synth((app) => new BrokenStack(app, "broken")) }, expect: [] },
+  ],
+  WG803: [
+    { fixture: "test/fixtures/hcl/wg803-separate-rules", expect: ["warning aws_wafv2_web_acl.api"] },
+    { fixture: "test/fixtures/hcl/wg803-ignore-changes", expect: [] },
+    { fixture: "examples/fixed/main.tf", expect: [] },
+  ],
   WG701: [
     { fixture: "wg701-block-managed-only", expect: ["error aws_wafv2_web_acl.api"] },
     { fixture: "wg701-block-with-allow-rule", expect: [] },
@@ -66,8 +158,11 @@ describe("rules on plan fixtures", () => {
   for (const [rule, cases] of Object.entries(CASES)) {
     describe(rule, () => {
       for (const c of cases) {
-        it(`${c.expect.length ? "fails" : "passes"} ${c.fixture}`, () => {
-          const report = checkJson(planFixture(c.fixture));
+        const name = typeof c.fixture === "string" ? c.fixture : c.fixture.name;
+        it(`${c.expect.length ? "fails" : "passes"} ${name}`, function () {
+          if (typeof c.fixture !== "string") this.timeout(120000); // loading @cdktf/provider-aws takes a while
+          const path = typeof c.fixture !== "string" ? c.fixture.synth() : c.fixture.includes("/") ? join(ROOT, c.fixture) : planFixture(c.fixture);
+          const report = checkJson(path);
           const got = report.findings.filter((f) => f.rule === rule).map((f) => `${f.severity} ${f.address}`);
           assert.deepEqual(got.sort(), [...c.expect].sort());
         });
@@ -82,8 +177,9 @@ describe("rules on plan fixtures", () => {
       assert.ok(cases.some((c) => c.expect.length === 0), `${rule} has no passing fixture`);
     }
     const used = new Set(Object.values(CASES).flatMap((cases) => cases.map((c) => c.fixture)));
-    const files = readdirSync(join(FIXTURES, "plans")).filter((f) => /^wg\d{3}-/.test(f)).map((f) => f.replace(/\.json$/, ""));
-    assert.deepEqual(files.filter((f) => !used.has(f)), []);
+    const plans = readdirSync(join(FIXTURES, "plans")).filter((f) => /^wg\d{3}-/.test(f)).map((f) => f.replace(/\.json$/, ""));
+    const dirs = readdirSync(join(FIXTURES, "hcl")).map((f) => `test/fixtures/hcl/${f}`);
+    assert.deepEqual([...plans, ...dirs].filter((f) => !used.has(f)), []);
   });
 
   it("every finding carries a symptom, a fix and a message", () => {
