@@ -22,6 +22,8 @@ export interface Finding {
 
 export interface CheckOptions {
   kind?: InputKind;
+  /** For plans: the directory of the .tf files, for source locations. */
+  source?: string;
   /** Only these rule IDs. */
   rules?: string[];
   skipRules?: string[];
@@ -47,7 +49,7 @@ export function check(paths: string[], options: CheckOptions = {}): CheckResult 
   const inputs: InputSummary[] = [];
   const findings: Finding[] = [];
   for (const path of paths) {
-    const loaded = loadInput(path, { kind: options.kind });
+    const loaded = loadInput(path, { kind: options.kind, source: options.source });
     loaded.model.options = { ...options.options };
     inputs.push({ path, kind: loaded.kind, resources: loaded.resourceCount, checked: loaded.model.resources.length });
     const byAddress = new Map(loaded.model.resources.map((r) => [r.address, r]));

@@ -18,6 +18,8 @@ Commands:
 
 Options for check:
   --input plan|hcl|cdktf          Force the input kind instead of detecting it
+  --source DIR                    For a plan: its .tf files, so findings carry file and line
+                                  (default: the plan's directory, when it has .tf files)
   --format text|json              Output format (default: text)
   --output FILE                   Write the report to FILE instead of stdout
   --fail-on error|warning|info|never
@@ -88,6 +90,7 @@ function parse(args: string[], options: OptionSpec) {
 function runCheck(args: string[]): number {
   const { values, positionals } = parse(args, {
     input: { type: "string" },
+    source: { type: "string" },
     format: { type: "string", default: "text" },
     output: { type: "string" },
     "fail-on": { type: "string", default: "error" },
@@ -101,6 +104,7 @@ function runCheck(args: string[]): number {
   const failOn = oneOf("--fail-on", values["fail-on"] as string, FAIL_ON) as FailOn;
   const result = check(positionals.length ? positionals : ["."], {
     kind,
+    source: values.source as string | undefined,
     rules: values.rule as string[] | undefined,
     skipRules: values["skip-rule"] as string[] | undefined,
     options: parseOptions(values.option as string[] | undefined),

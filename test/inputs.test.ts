@@ -45,6 +45,18 @@ describe("the same configuration as plan, .tf and CDKTF gives the same findings"
     assert.match(runCli(["check", "examples/broken", "--rule", "WG402"]).stdout, /examples\/broken\/main\.tf:90/);
   });
 
+  it("a plan next to its .tf files (or with --source) carries their file and line", () => {
+    const near = checkJson("examples/broken/plan.json").findings.find((x) => x.rule === "WG402");
+    assert.deepEqual(near?.location, { file: join("examples", "broken", "main.tf"), line: 90 });
+    const elsewhere = checkJson("test/fixtures/plans/wg402-execution-arn.json").findings.find((x) => x.rule === "WG402");
+    assert.equal(elsewhere?.location, undefined);
+    const given = checkJson("test/fixtures/plans/wg402-execution-arn.json", ["--source", "examples/broken"]).findings.find((x) => x.rule === "WG402");
+    assert.deepEqual(given?.location, { file: join("examples", "broken", "main.tf"), line: 90 });
+    const r = runCli(["check", "test/fixtures/plans/wg402-execution-arn.json", "--source", "/nonexistent"]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--source/);
+  });
+
   it("reads every stack of a cdktf.out manifest", () => {
     const out = synth((app) => {
       new BrokenStack(app, "one");

@@ -5,6 +5,7 @@ import { InputError } from "../errors";
 import type { InputKind, LoadedInput } from "../model";
 import { modelTypes } from "../rules";
 import { parseJson, readTextFile } from "./json-file";
+import { moduleConfigPath, parseModuleAddress } from "./address";
 import { assertPlan, planToModel } from "./plan";
 import { loadHclDirectory } from "./hcl";
 import { loadCdktf } from "./cdktf";
@@ -12,6 +13,8 @@ import { loadCdktf } from "./cdktf";
 export interface LoadOptions {
   /** Force the input kind instead of detecting it. */
   kind?: InputKind;
+  /** For a plan: the directory of its .tf files, for source locations. Default: the plan's directory, if it has any. */
+  source?: string;
 }
 
 export function loadInput(path: string, options: LoadOptions = {}): LoadedInput {
@@ -19,7 +22,7 @@ export function loadInput(path: string, options: LoadOptions = {}): LoadedInput 
   const kind = options.kind ?? detectKind(path);
   switch (kind) {
     case "plan":
-      return loadPlanFile(path);
+      return withSourceLocations(loadPlanFile(path), options.source);
     case "hcl":
       return loadHclDirectory(statSync(path).isDirectory() ? path : dirname(path), modelTypes());
     case "cdktf":
@@ -47,3 +50,33 @@ function loadPlanFile(path: string): LoadedInput {
   return { path, kind: "plan", model, resourceCount };
 }
 
+
+/**
+ * Plan JSON has no line numbers. When the configuration's .tf files are at hand, give each plan
+ * resource the location of its block, so that annotations land on the right line. An explicit
+ * `source` that does not load is an error; the plan's own directory is only tried.
+ */
+function withSourceLocations(loaded: LoadedInput, source: string | undefined): LoadedInput {
+  const dir = source ?? dirname(loaded.path);
+  if (!source && !readdirSync(dir).some((f) => f.endsWith(".tf"))) return loaded;
+  let hcl: LoadedInput;
+  try {
+    if (source && !(existsSync(source) && statSync(source).isDirectory())) throw new InputError(source, "is not a directory of .tf files (--source)");
+    hcl = loadHclDirectory(dir, modelTypes());
+  } catch (e) {
+    if (source) throw e;
+    return loaded;
+  }
+  const byConfigAddress = new Map(hcl.model.resources.map((r) => [configAddress(r), r.source]));
+  for (const r of loaded.model.resources) {
+    const found = byConfigAddress.get(configAddress(r));
+    if (found) r.source = found;
+  }
+  return loaded;
+}
+
+/** The address of a resource's block: module path and resource without instance keys. */
+function configAddress(r: { module: string; mode: string; type: string; name: string }): string {
+  const module = moduleConfigPath(parseModuleAddress(r.module));
+  return `${module ? `${module}.` : ""}${r.mode === "data" ? "data." : ""}${r.type}.${r.name}`;
+}
