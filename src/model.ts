@@ -46,6 +46,8 @@ export interface Edge {
   from: string;
   /** Dotted attribute path of `from`, without block indexes: `rule.statement.ip_set_reference_statement.arn`. */
   attribute: string;
+  /** The same path with block indexes: `rule.0.statement.0.ip_set_reference_statement.0.arn`. */
+  path: string;
   to: string;
   /** The attribute of `to` that is referenced (`arn`, `id`, `execution_arn`), where known. */
   to_attribute: string | null;

@@ -10,8 +10,12 @@ package wafguard.main
 import data.wafguard.rules.aftermath
 import data.wafguard.rules.association
 import data.wafguard.rules.authoring
+import data.wafguard.rules.body
+import data.wafguard.rules.capacity
+import data.wafguard.rules.ip_sets
 import data.wafguard.rules.logging
 import data.wafguard.rules.managed
+import data.wafguard.rules.rate
 
 findings contains with_id(f, "WG101") if some f in managed.wg101
 
@@ -44,6 +48,50 @@ findings contains with_id(f, "WG153") if some f in logging.wg153
 findings contains with_id(f, "WG154") if some f in logging.wg154
 
 findings contains with_id(f, "WG155") if some f in logging.wg155
+
+findings contains with_id(f, "WG201") if some f in ip_sets.wg201
+
+findings contains with_id(f, "WG202") if some f in ip_sets.wg202
+
+findings contains with_id(f, "WG203") if some f in ip_sets.wg203
+
+findings contains with_id(f, "WG204") if some f in ip_sets.wg204
+
+findings contains with_id(f, "WG205") if some f in ip_sets.wg205
+
+findings contains with_id(f, "WG206") if some f in ip_sets.wg206
+
+findings contains with_id(f, "WG207") if some f in ip_sets.wg207
+
+findings contains with_id(f, "WG208") if some f in ip_sets.wg208
+
+findings contains with_id(f, "WG209") if some f in ip_sets.wg209
+
+findings contains with_id(f, "WG301") if some f in rate.wg301
+
+findings contains with_id(f, "WG302") if some f in rate.wg302
+
+findings contains with_id(f, "WG303") if some f in rate.wg303
+
+findings contains with_id(f, "WG304") if some f in rate.wg304
+
+findings contains with_id(f, "WG501") if some f in body.wg501
+
+findings contains with_id(f, "WG502") if some f in body.wg502
+
+findings contains with_id(f, "WG503") if some f in body.wg503
+
+findings contains with_id(f, "WG504") if some f in body.wg504
+
+findings contains with_id(f, "WG505") if some f in body.wg505
+
+findings contains with_id(f, "WG601") if some f in capacity.wg601
+
+findings contains with_id(f, "WG602") if some f in capacity.wg602
+
+findings contains with_id(f, "WG603") if some f in capacity.wg603
+
+findings contains with_id(f, "WG604") if some f in capacity.wg604
 
 findings contains with_id(f, "WG401") if some f in association.wg401
 

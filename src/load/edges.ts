@@ -53,9 +53,10 @@ function referenceEdges(resources: ModelResource[], config: Configuration, modul
     const scope: Scope = { module: steps, key: r.index, forEachRefs: cfg.forEachRefs };
     for (const expr of cfg.expressions) {
       const attribute = expr.path.filter((p) => typeof p === "string").join(".");
+      const path = expr.path.join(".");
       for (const t of resolver.resolve(expr.refs, scope, 0)) {
         if (t.to === r.address) continue;
-        const edge: Edge = { from: r.address, attribute, to: t.to, to_attribute: t.toAttribute, kind: "reference" };
+        const edge: Edge = { from: r.address, attribute, path, to: t.to, to_attribute: t.toAttribute, kind: "reference" };
         if (t.ambiguous) edge.ambiguous = true;
         edges.push(edge);
       }
@@ -249,8 +250,8 @@ function valueEdges(resources: ModelResource[], referenceEdges: Edge[]): Edge[] 
       const hit = byArn.get(value);
       if (!hit || hit.address === r.address || ARN_ATTRIBUTES.includes(path.join("."))) return;
       const attribute = path.filter((p) => typeof p === "string").join(".");
-      if (referenced.has(`${r.address}|${attribute}|${hit.address}`)) return;
-      edges.push({ from: r.address, attribute, to: hit.address, to_attribute: hit.attribute, kind: "value" });
+      if (referenced.has(`${r.address}|${attribute}|${hit.address}`)) return; // a reference says it already
+      edges.push({ from: r.address, attribute, path: path.join("."), to: hit.address, to_attribute: hit.attribute, kind: "value" });
     });
   }
   return edges;
@@ -269,7 +270,7 @@ function dedupe(edges: Edge[]): Edge[] {
   // One edge per (from, attribute, to); an edge that names the target attribute wins over one that does not.
   const best = new Map<string, Edge>();
   for (const e of edges) {
-    const key = `${e.from}|${e.attribute}|${e.to}|${e.kind}`;
+    const key = `${e.from}|${e.path}|${e.to}|${e.kind}`;
     const seen = best.get(key);
     if (!seen || (seen.to_attribute === null && e.to_attribute !== null)) best.set(key, e);
   }
