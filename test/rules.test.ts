@@ -14,6 +14,8 @@ interface Case {
   fixture: string | { name: string; synth: () => string };
   /** Findings of the rule under test, as "severity address". Empty: the fixture must pass. */
   expect: string[];
+  /** Extra CLI arguments (rule options). */
+  args?: string[];
 }
 
 const CASES: Record<string, Case[]> = {
@@ -87,6 +89,100 @@ const CASES: Record<string, Case[]> = {
     { fixture: "wg151-logging-misconfigured", expect: ["info aws_wafv2_web_acl_logging_configuration.api"] },
     { fixture: "wg151-literal-s3-arn", expect: [] },
   ],
+  WG201: [
+    { fixture: "wg201-ip-set-entries", expect: ["error aws_wafv2_ip_set.office"] },
+    { fixture: "wg201-clean-ip-sets", expect: [] },
+  ],
+  WG202: [
+    { fixture: "wg201-ip-set-entries", expect: ["error aws_wafv2_ip_set.office"] },
+    { fixture: "wg201-clean-ip-sets", expect: [] },
+  ],
+  WG203: [
+    { fixture: "wg201-ip-set-entries", expect: ["error aws_wafv2_ip_set.office"] },
+    { fixture: "wg201-clean-ip-sets", expect: [] },
+  ],
+  WG204: [
+    { fixture: "wg201-ip-set-entries", expect: ["error aws_wafv2_ip_set.office"] },
+    { fixture: "wg201-clean-ip-sets", expect: [] },
+  ],
+  WG205: [
+    { fixture: "wg205-empty-allow-set", expect: ["error aws_wafv2_ip_set.office"] },
+    { fixture: "wg701-block-with-allow-rule", expect: [] },
+  ],
+  WG206: [
+    { fixture: "wg201-ip-set-entries", expect: ["info aws_wafv2_ip_set.office"] },
+    { fixture: "wg201-clean-ip-sets", expect: [] },
+  ],
+  WG207: [
+    { fixture: "wg207-forwarded-first", expect: ["warning aws_wafv2_web_acl.api"] },
+    { fixture: "wg207-forwarded-last", expect: [] },
+  ],
+  WG208: [
+    { fixture: "wg208-ip-set-other-region", expect: ["error aws_wafv2_web_acl.api"] },
+    { fixture: "wg701-block-with-allow-rule", expect: [] },
+  ],
+  WG209: [
+    { fixture: "wg209-too-many-addresses", expect: ["error aws_wafv2_ip_set.feed"] },
+    { fixture: "wg201-clean-ip-sets", expect: [] },
+  ],
+  WG301: [
+    { fixture: "wg301-limit-per-window", expect: ["warning aws_wafv2_web_acl.api"] },
+    { fixture: "examples/broken/plan.json", expect: ["warning aws_wafv2_web_acl.api"] },
+    { fixture: "examples/broken/plan.json", expect: [], args: ["--option", "rate-threshold=100"] },
+    { fixture: "examples/fixed/plan.json", expect: [] },
+  ],
+  WG302: [
+    {
+      fixture: "wg302-invalid-rate-settings",
+      expect: ["error aws_wafv2_web_acl.api", "error aws_wafv2_web_acl.api", "error aws_wafv2_web_acl.api", "error aws_wafv2_web_acl.api", "error aws_wafv2_web_acl.api"],
+    },
+    { fixture: "examples/fixed/plan.json", expect: [] },
+  ],
+  WG303: [
+    { fixture: "examples/broken/plan.json", expect: ["info aws_wafv2_web_acl.api"] },
+    { fixture: "examples/fixed/plan.json", expect: [] },
+  ],
+  WG304: [
+    { fixture: "wg304-behind-cloudfront", expect: ["warning aws_wafv2_web_acl.api"] },
+    { fixture: "wg304-forwarded-ip", expect: [] },
+  ],
+  WG501: [
+    { fixture: "wg501-oversize-and-invalid-json-match", expect: ["warning aws_wafv2_web_acl.api"] },
+    { fixture: "wg501-continue-and-evaluate-as-string", expect: [] },
+  ],
+  WG502: [
+    { fixture: "wg501-oversize-and-invalid-json-match", expect: ["warning aws_wafv2_web_acl.api"] },
+    { fixture: "wg501-continue-and-evaluate-as-string", expect: [] },
+  ],
+  WG503: [
+    { fixture: "wg503-size-beyond-limit", expect: ["warning aws_wafv2_web_acl.api"] },
+    { fixture: "wg503-size-within-raised-limit", expect: [] },
+  ],
+  WG504: [
+    { fixture: "wg504-raised-limit-crs-enforced", expect: ["warning aws_wafv2_web_acl.api"] },
+    { fixture: "wg504-raised-limit-crs-counted", expect: [] },
+  ],
+  WG505: [
+    { fixture: "wg505-cloudfront-key-on-regional", expect: ["warning aws_wafv2_web_acl.api"] },
+    { fixture: "examples/fixed/plan.json", expect: [] },
+  ],
+  WG601: [
+    { fixture: "wg601-timeouts", expect: ["error aws_api_gateway_integration.edge_slow"] },
+    { fixture: "examples/fixed/plan.json", expect: [] },
+  ],
+  WG602: [
+    { fixture: "wg601-timeouts", expect: ["error aws_api_gateway_integration.too_fast", "error aws_api_gateway_integration.too_slow"] },
+    { fixture: "wg603-lambda-outlives-integration", expect: [] },
+  ],
+  WG603: [
+    { fixture: "wg603-lambda-outlives-integration", expect: ["warning aws_api_gateway_integration.handler", "warning aws_api_gateway_integration.report"] },
+    { fixture: "wg601-timeouts", expect: [] },
+  ],
+  WG604: [
+    { fixture: "wg604-over-included-capacity", expect: ["info aws_wafv2_web_acl.api"] },
+    { fixture: "wg604-over-maximum", expect: ["error aws_wafv2_web_acl.api"] },
+    { fixture: "examples/fixed/plan.json", expect: [] },
+  ],
   WG401: [
     { fixture: "wg401-cloudfront-acl", expect: ["error aws_wafv2_web_acl_association.prod"] },
     { fixture: "wg401-regional-acl", expect: [] },
@@ -159,10 +255,10 @@ describe("rules on plan fixtures", () => {
     describe(rule, () => {
       for (const c of cases) {
         const name = typeof c.fixture === "string" ? c.fixture : c.fixture.name;
-        it(`${c.expect.length ? "fails" : "passes"} ${name}`, function () {
+        it(`${c.expect.length ? "fails" : "passes"} ${name}${c.args ? ` ${c.args.join(" ")}` : ""}`, function () {
           if (typeof c.fixture !== "string") this.timeout(120000); // loading @cdktf/provider-aws takes a while
           const path = typeof c.fixture !== "string" ? c.fixture.synth() : c.fixture.includes("/") ? join(ROOT, c.fixture) : planFixture(c.fixture);
-          const report = checkJson(path);
+          const report = checkJson(path, c.args ?? []);
           const got = report.findings.filter((f) => f.rule === rule).map((f) => `${f.severity} ${f.address}`);
           assert.deepEqual(got.sort(), [...c.expect].sort());
         });
