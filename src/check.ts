@@ -1,4 +1,5 @@
 /** The flow: load → Model → evaluate → findings (+ rule metadata) → filter and sort. */
+import { applyWaivers, type Waiver } from "./config";
 import { UsageError } from "./errors";
 import { evaluate } from "./engine/policy";
 import { loadInput } from "./load";
@@ -18,6 +19,8 @@ export interface Finding {
   related: string[];
   location?: SourceLocation;
   waived?: { reason: string; expires?: string };
+  /** A waiver matched but has expired: the finding counts again. */
+  waiver_expired?: { reason: string; expires: string };
 }
 
 export interface CheckOptions {
@@ -29,6 +32,9 @@ export interface CheckOptions {
   skipRules?: string[];
   /** Rule options (thresholds) handed to the policies as input.options. */
   options?: Record<string, unknown>;
+  waivers?: Waiver[];
+  /** YYYY-MM-DD, for waiver expiry. Default: today (UTC). */
+  today?: string;
 }
 
 export interface InputSummary {
@@ -73,6 +79,7 @@ export function check(paths: string[], options: CheckOptions = {}): CheckResult 
       findings.push(finding);
     }
   }
+  applyWaivers(findings, options.waivers ?? [], options.today ?? new Date().toISOString().slice(0, 10));
   findings.sort(compareFindings);
   return { inputs, findings };
 }

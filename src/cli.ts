@@ -6,13 +6,15 @@ import { UsageError } from "./errors";
 import { loadInput } from "./load";
 import type { InputKind } from "./model";
 import { FORMATS, formatReport, type Format } from "./report";
+import { readConfig } from "./config";
+import { formatRulesDoc } from "./report/rules-doc";
 import { allRules, findRule } from "./rules";
 
 const USAGE = `Usage: wafguard <command> [options]
 
 Commands:
   check [PATH...]      Check plan JSON files, .tf directories or CDKTF output (default: .)
-  rules                List the rules
+  rules                List the rules (--format markdown: the RULES.md document)
   explain RULE         Print one rule's full text: what happens, how to confirm, fix, why
   model PATH           Print the Model that the policies see, as JSON
 
@@ -20,13 +22,15 @@ Options for check:
   --input plan|hcl|cdktf          Force the input kind instead of detecting it
   --source DIR                    For a plan: its .tf files, so findings carry file and line
                                   (default: the plan's directory, when it has .tf files)
-  --format text|json              Output format (default: text)
+  --format text|json|sarif|junit|markdown
+                                  Output format (default: text)
   --output FILE                   Write the report to FILE instead of stdout
   --fail-on error|warning|info|never
                                   Exit 1 when a finding is at or above this severity (default: error)
   --rule ID                       Only this rule (repeatable, or comma-separated)
   --skip-rule ID                  Not this rule (repeatable, or comma-separated)
   --option KEY=VALUE              A rule option, such as rate-threshold=500 (repeatable)
+  --waivers FILE                  Options and waivers (default: .wafguard.yml, if present)
   --no-color                      No colours in text output
 
 Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 the run failed.`;
@@ -55,9 +59,7 @@ function run(argv: string[]): number {
     case "check":
       return runCheck(rest);
     case "rules":
-      noArguments(rest, "rules");
-      process.stdout.write(listRules());
-      return 0;
+      return runRules(rest);
     case "explain":
       return runExplain(rest);
     case "model":
@@ -97,21 +99,24 @@ function runCheck(args: string[]): number {
     rule: { type: "string", multiple: true },
     "skip-rule": { type: "string", multiple: true },
     option: { type: "string", multiple: true },
+    waivers: { type: "string" },
     "no-color": { type: "boolean" },
   });
   const kind = oneOf("--input", values.input as string | undefined, INPUT_KINDS);
   const format = oneOf("--format", values.format as string, FORMATS) as Format;
   const failOn = oneOf("--fail-on", values["fail-on"] as string, FAIL_ON) as FailOn;
+  const config = readConfig(values.waivers as string | undefined);
   const result = check(positionals.length ? positionals : ["."], {
     kind,
     source: values.source as string | undefined,
     rules: values.rule as string[] | undefined,
     skipRules: values["skip-rule"] as string[] | undefined,
-    options: parseOptions(values.option as string[] | undefined),
+    options: { ...config.options, ...parseOptions(values.option as string[] | undefined) }, // flags win over the file
+    waivers: config.waivers,
   });
   const output = values.output as string | undefined;
   const color = !output && !values["no-color"] && process.stdout.isTTY === true && !process.env.NO_COLOR;
-  const report = formatReport(format, result, { color });
+  const report = formatReport(format, result, { color, failOn });
   if (output) {
     try {
       writeFileSync(output, report);
@@ -152,6 +157,14 @@ function runModel(args: string[]): number {
   return 0;
 }
 
+function runRules(args: string[]): number {
+  const { values, positionals } = parse(args, { format: { type: "string", default: "text" } });
+  if (positionals.length) throw new UsageError("rules takes no arguments");
+  const format = oneOf("--format", values.format as string, ["text", "markdown"] as const);
+  process.stdout.write(format === "markdown" ? formatRulesDoc() : listRules());
+  return 0;
+}
+
 function listRules(): string {
   const rows = allRules().map((r) => `${r.id}  ${r.severity.padEnd(7)}  ${r.symptom.padEnd(13)}  ${r.title}`);
   return `${rows.join("\n")}\n`;
@@ -174,10 +187,6 @@ export function parseOptions(pairs: string[] | undefined): Record<string, unknow
     out[key] = /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw === "true" ? true : raw === "false" ? false : raw;
   }
   return { ...out };
-}
-
-function noArguments(args: string[], command: string): void {
-  if (args.length) throw new UsageError(`${command} takes no arguments`);
 }
 
 function version(): string {

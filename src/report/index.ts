@@ -1,13 +1,17 @@
 /** Report: one formatter per output format. */
-import type { CheckResult } from "../check";
+import type { CheckResult, FailOn } from "../check";
 import { formatJson } from "./json";
+import { formatJunit } from "./junit";
+import { formatMarkdown } from "./markdown";
+import { formatSarif } from "./sarif";
 import { formatText } from "./text";
 
-export const FORMATS = ["text", "json"] as const;
+export const FORMATS = ["text", "json", "sarif", "junit", "markdown"] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface ReportOptions {
   color: boolean;
+  failOn: FailOn;
 }
 
 export function formatReport(format: Format, result: CheckResult, options: ReportOptions): string {
@@ -16,5 +20,11 @@ export function formatReport(format: Format, result: CheckResult, options: Repor
       return formatText(result, options);
     case "json":
       return formatJson(result);
+    case "sarif":
+      return formatSarif(result);
+    case "junit":
+      return formatJunit(result, options.failOn);
+    case "markdown":
+      return formatMarkdown(result);
   }
 }

@@ -17,6 +17,7 @@ export function formatJson(result: CheckResult): string {
       related: f.related,
       ...(f.location ? { location: f.location } : {}),
       ...(f.waived ? { waived: f.waived } : {}),
+      ...(f.waiver_expired ? { waiver_expired: f.waiver_expired } : {}),
     })),
     summary: summarize(result.findings),
   };

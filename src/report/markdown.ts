@@ -1,0 +1,56 @@
+/** `--format markdown`: a pull-request comment. A verdict, a short table, and the fixes folded away. */
+import { summarize, type CheckResult, type Finding } from "../check";
+import { findRule, SEVERITY_RANK } from "../rules";
+import { ruleHelpUri } from "./locations";
+
+const ICON = { error: "🔴", warning: "🟠", info: "🔵" } as const;
+
+export function formatMarkdown(result: CheckResult): string {
+  const s = summarize(result.findings);
+  const active = result.findings.filter((f) => !f.waived);
+  const verdict =
+    s.error > 0
+      ? `❌ **wafguard**: ${s.error} error${s.error === 1 ? "" : "s"} would break the API or its protection`
+      : s.warning > 0
+        ? `⚠️ **wafguard**: no errors, ${s.warning} warning${s.warning === 1 ? "" : "s"}`
+        : `✅ **wafguard**: no errors or warnings`;
+  const counts = `${s.error} errors · ${s.warning} warnings · ${s.info} info${s.waived ? ` · ${s.waived} waived` : ""} · ${result.inputs.map((i) => `\`${i.path}\``).join(", ")}`;
+  const lines = [verdict, "", counts];
+  if (active.length) {
+    lines.push("", "| | Rule | Resource | Symptom |", "|---|---|---|---|");
+    const worstFirst = [...active].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
+    for (const f of worstFirst) lines.push(`| ${ICON[f.severity]} | [${f.rule}](${ruleHelpUri(f.rule)}) | \`${cell(f.address)}\`${where(f)} | ${f.symptom} |`);
+    for (const [rule, group] of byRule(active)) {
+      const meta = findRule(rule);
+      lines.push("", `<details><summary><b>${rule}</b> · ${meta?.title ?? ""}</summary>`, "");
+      for (const f of group) lines.push(`- \`${f.address}\` ${escapeMd(f.message)}`);
+      lines.push("", "```", meta?.fix ?? group[0].fix, "```", "", `${meta?.why ?? ""}`, "", "</details>");
+    }
+  }
+  const waived = result.findings.filter((f) => f.waived);
+  if (waived.length) {
+    lines.push("", `<details><summary>${waived.length} waived</summary>`, "");
+    for (const f of waived) lines.push(`- ${f.rule} \`${f.address}\`: ${escapeMd(f.waived?.reason ?? "")}${f.waived?.expires ? ` (until ${f.waived.expires})` : ""}`);
+    lines.push("", "</details>");
+  }
+  return lines.join("\n") + "\n";
+}
+
+function where(f: Finding): string {
+  if (!f.location) return "";
+  return f.location.construct ? ` (${cell(f.location.construct)})` : f.location.line ? ` (${cell(f.location.file)}:${f.location.line})` : "";
+}
+
+function byRule(findings: Finding[]): Map<string, Finding[]> {
+  const out = new Map<string, Finding[]>();
+  for (const f of findings) (out.get(f.rule) ?? out.set(f.rule, []).get(f.rule)!).push(f);
+  return out;
+}
+
+function cell(s: string): string {
+  return s.replace(/\|/g, "\\|").replace(/`/g, "'");
+}
+
+function escapeMd(s: string): string {
+  return s.replace(/[<>]/g, (c) => (c === "<" ? "&lt;" : "&gt;"));
+}

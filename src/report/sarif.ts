@@ -1,0 +1,73 @@
+/** `--format sarif`: SARIF 2.1.0 as GitHub code scanning accepts it. */
+import { createHash } from "node:crypto";
+import type { CheckResult, Finding } from "../check";
+import { allRules, type Rule } from "../rules";
+import { HOMEPAGE, repositoryPath, ruleHelpUri, VERSION } from "./locations";
+
+const LEVEL = { error: "error", warning: "warning", info: "note" } as const;
+
+export function formatSarif(result: CheckResult): string {
+  const rules = allRules();
+  const index = new Map(rules.map((r, i) => [r.id, i]));
+  const sarif = {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "wafguard",
+            version: VERSION,
+            semanticVersion: VERSION,
+            informationUri: HOMEPAGE,
+            rules: rules.map(describeRule),
+          },
+        },
+        artifacts: result.inputs.map((i) => ({ location: { uri: repositoryPath(i.path) } })),
+        results: result.findings.map((f) => toResult(f, index.get(f.rule) ?? 0)),
+      },
+    ],
+  };
+  return JSON.stringify(sarif, null, 2) + "\n";
+}
+
+function describeRule(rule: Rule) {
+  const help = [`What happens: ${rule.happens}`, `How to confirm it: ${rule.confirm}`, `How to fix it:\n${rule.fix}`, `Why the fix works: ${rule.why}`].join("\n\n");
+  const markdown = [
+    `**What happens.** ${rule.happens}`,
+    `**How to confirm it.** ${rule.confirm}`,
+    `**How to fix it.**\n\n\`\`\`hcl\n${rule.fix}\n\`\`\``,
+    `**Why the fix works.** ${rule.why}`,
+    rule.sources.map((s) => `- ${s}`).join("\n"),
+  ].join("\n\n");
+  return {
+    id: rule.id,
+    name: rule.title.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : "")).replace(/^./, (c) => c.toUpperCase()),
+    shortDescription: { text: rule.title },
+    fullDescription: { text: rule.happens },
+    help: { text: help, markdown },
+    helpUri: ruleHelpUri(rule.id),
+    defaultConfiguration: { level: LEVEL[rule.severity] },
+    properties: { tags: ["terraform", "aws-waf", "api-gateway", `symptom:${rule.symptom}`], precision: "high" },
+  };
+}
+
+function toResult(f: Finding, ruleIndex: number) {
+  const file = f.location?.file ?? f.input;
+  const region = f.location?.line ? { startLine: f.location.line } : { startLine: 1 };
+  return {
+    ruleId: f.rule,
+    ruleIndex,
+    level: LEVEL[f.severity],
+    message: { text: `${f.address} ${f.message}. Symptom: ${f.symptom}. ${f.fix.split("\n")[0]}` },
+    locations: [
+      {
+        physicalLocation: { artifactLocation: { uri: repositoryPath(file) }, region },
+        logicalLocations: [{ fullyQualifiedName: f.address, kind: "resource" }],
+        ...(f.location?.construct ? { message: { text: `construct ${f.location.construct}` } } : {}),
+      },
+    ],
+    partialFingerprints: { "wafguardFinding/v1": createHash("sha256").update(`${f.rule}|${f.address}|${f.message}`).digest("hex").slice(0, 32) },
+    ...(f.waived ? { suppressions: [{ kind: "external", status: "accepted", justification: f.waived.reason }] } : {}),
+  };
+}
