@@ -3,7 +3,7 @@ import { applyWaivers, type Waiver } from "./config";
 import { UsageError } from "./errors";
 import { evaluate } from "./engine/policy";
 import { loadInput } from "./load";
-import type { InputKind, SourceLocation } from "./model";
+import type { InputKind, LoadedInput, SourceLocation } from "./model";
 import { allRules, findRule, SEVERITY_RANK, type Severity } from "./rules";
 
 export interface Finding {
@@ -56,32 +56,39 @@ export function check(paths: string[], options: CheckOptions = {}): CheckResult 
   const findings: Finding[] = [];
   for (const path of paths) {
     const loaded = loadInput(path, { kind: options.kind, source: options.source });
-    loaded.model.options = { ...options.options };
     inputs.push({ path, kind: loaded.kind, resources: loaded.resourceCount, checked: loaded.model.resources.length });
-    const byAddress = new Map(loaded.model.resources.map((r) => [r.address, r]));
-    for (const raw of evaluate(loaded.model)) {
-      if ((only && !only.has(raw.rule)) || skip?.has(raw.rule)) continue;
-      const rule = findRule(raw.rule);
-      if (!rule) throw new Error(`policy returned a finding for unknown rule ${raw.rule}`);
-      const finding: Finding = {
-        rule: raw.rule,
-        severity: (raw.severity as Severity | undefined) ?? rule.severity,
-        address: raw.address,
-        message: raw.message,
-        symptom: raw.symptom ?? rule.symptom,
-        fix: rule.fix,
-        title: rule.title,
-        input: path,
-        related: raw.related ?? [],
-      };
-      const source = byAddress.get(raw.address)?.source;
-      if (source) finding.location = source;
-      findings.push(finding);
-    }
+    findings.push(...checkModel(loaded, options, only, skip));
   }
   applyWaivers(findings, options.waivers ?? [], options.today ?? new Date().toISOString().slice(0, 10));
   findings.sort(compareFindings);
   return { inputs, findings };
+}
+
+/** Evaluates one loaded input and joins in the rule metadata. */
+export function checkModel(loaded: LoadedInput, options: CheckOptions = {}, only = normalizeRuleIds(options.rules), skip = normalizeRuleIds(options.skipRules)): Finding[] {
+  loaded.model.options = { ...options.options };
+  const byAddress = new Map(loaded.model.resources.map((r) => [r.address, r]));
+  const findings: Finding[] = [];
+  for (const raw of evaluate(loaded.model)) {
+    if ((only && !only.has(raw.rule)) || skip?.has(raw.rule)) continue;
+    const rule = findRule(raw.rule);
+    if (!rule) throw new Error(`policy returned a finding for unknown rule ${raw.rule}`);
+    const finding: Finding = {
+      rule: raw.rule,
+      severity: (raw.severity as Severity | undefined) ?? rule.severity,
+      address: raw.address,
+      message: raw.message,
+      symptom: raw.symptom ?? rule.symptom,
+      fix: rule.fix,
+      title: rule.title,
+      input: loaded.path,
+      related: raw.related ?? [],
+    };
+    const source = byAddress.get(raw.address)?.source;
+    if (source) finding.location = source;
+    findings.push(finding);
+  }
+  return findings;
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

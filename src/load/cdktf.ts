@@ -45,7 +45,11 @@ function loadStack(file: string, keepTypes: ReadonlySet<string>) {
   if (typeof doc !== "object" || doc === null || Array.isArray(doc) || !("resource" in doc || "//" in doc || "terraform" in doc)) {
     throw new InputError(file, "is not CDKTF output (no resource, terraform or // section)");
   }
-  const raw = doc as Json;
+  return stackDocumentToModel(doc as Json, file, keepTypes);
+}
+
+/** A synthesized stack (the object `TerraformStack.toTerraform()` returns, or cdk.tf.json) → Model. */
+export function stackDocumentToModel(raw: Json, file: string, keepTypes: ReadonlySet<string>) {
   const configFile: ConfigFile = {
     file,
     doc: normalizeJsonSyntax(raw),

@@ -139,8 +139,9 @@ function loadModule(ctx: Context, dir: string, files: ConfigFile[], steps: Modul
       const childInputs: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(call.body)) {
         if (MODULE_META.has(k)) continue;
+        // Partly known values (a map whose keys are known) are passed on: a for_each over them still expands.
         const value = evaluate(v, { ...scope, each: instance.each });
-        if (!containsUnknown(value)) childInputs[k] = value;
+        if (!isUnknown(value)) childInputs[k] = value;
       }
       const childSteps = [...steps, { name: call.name, key: instance.key }];
       if (child) childModule = loadModule(ctx, child.dir, child.files, childSteps, childInputs, depth + 1);
@@ -205,12 +206,7 @@ function stripToSet(value: unknown): unknown {
 
 function makeResource(block: { file: ConfigFile; type: string; name: string; body: Json }, mode: "managed" | "data", module: string, instance: Instance, scope: Scope): ModelResource {
   const unknown: string[] = [];
-  const values: Json = {};
-  for (const [k, v] of Object.entries(block.body)) {
-    if (META_ARGUMENTS.has(k)) continue;
-    setValue(values, k, evaluateWithUnknowns(v, scope, k, unknown));
-  }
-  expandDynamicBlocks(block.body.dynamic, scope, values, unknown);
+  const values = expandBody(block.body, scope, "", unknown, true) as Json;
   const local = `${mode === "data" ? "data." : ""}${block.type}.${block.name}${instance.key === null ? "" : formatKey(instance.key)}`;
   const source: SourceLocation = { file: block.file.file };
   const line = block.file.lineOf?.(mode === "data" ? "data" : "resource", block.type, block.name);
@@ -242,52 +238,69 @@ function ignoreChanges(value: unknown): string[] {
   return asList(value).filter((v): v is string => typeof v === "string").map((v) => v.replace(/^\$\{(.*)\}$/, "$1"));
 }
 
-/** Evaluates `value`; unknown parts are left out of the result and their paths added to `unknown`. */
-function evaluateWithUnknowns(value: unknown, scope: Scope, path: string, unknown: string[]): unknown {
-  const v = evaluate(value, scope);
-  const strip = (x: unknown, p: string): unknown => {
-    if (isUnknown(x)) {
-      unknown.push(p);
+/**
+ * Evaluates a block body as Terraform would build it: `dynamic` blocks (at any depth) become the
+ * blocks they generate when their for_each is known now; values not known until apply are left out
+ * and their paths added to `unknown`.
+ */
+function expandBody(node: unknown, scope: Scope, path: string, unknown: string[], top = false): unknown {
+  const at = (key: string | number) => (path ? `${path}.${key}` : String(key));
+  if (Array.isArray(node)) return node.map((item, i) => expandBody(item, scope, at(i), unknown)).filter((v) => v !== undefined);
+  if (!isObject(node)) {
+    const value = evaluate(node, scope);
+    if (isUnknown(value)) {
+      unknown.push(path);
       return undefined;
     }
-    if (Array.isArray(x)) return x.map((item, i) => strip(item, `${p}.${i}`));
-    if (isObject(x)) {
-      const out: Json = {};
-      for (const [k, item] of Object.entries(x)) {
-        const s = strip(item, `${p}.${k}`);
-        if (s !== undefined) setValue(out, k, s);
-      }
-      return out;
-    }
-    return x;
-  };
-  return strip(v, path);
-}
-
-/** `dynamic "rule" { for_each = [...]; content { ... } }` with a for_each known now becomes rule blocks. */
-function expandDynamicBlocks(dynamic: unknown, scope: Scope, values: Json, unknown: string[]): void {
-  for (const group of asList(dynamic)) {
+    return stripUnknown(value, path, unknown);
+  }
+  const out: Json = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (k === "dynamic" || (top && META_ARGUMENTS.has(k))) continue;
+    const value = expandBody(v, scope, at(k), unknown);
+    if (value !== undefined) setValue(out, k, value);
+  }
+  for (const group of asList(node.dynamic)) {
     if (!isObject(group)) continue;
     for (const [name, specs] of Object.entries(group)) {
       for (const spec of asList(specs)) {
         if (!isObject(spec)) continue;
         const iterator = typeof spec.iterator === "string" ? spec.iterator : name;
-        const items = evaluate(spec.for_each, scope);
+        const items = evaluate(stripToSet(spec.for_each), scope);
         const content = asList(spec.content)[0];
-        const existing = Array.isArray(values[name]) ? (values[name] as unknown[]) : [];
         if (containsUnknown(items) || !isObject(content)) {
-          unknown.push(name);
+          unknown.push(at(name));
           continue;
         }
+        const blocks = Array.isArray(out[name]) ? (out[name] as unknown[]) : [];
         const entries: Array<[string | number, unknown]> = Array.isArray(items) ? items.map((v, i) => [i, v]) : isObject(items) ? Object.entries(items) : [];
         for (const [key, value] of entries) {
           const inner: Scope = { ...scope, iterators: { ...scope.iterators, [iterator]: { key, value } } };
-          existing.push(evaluateWithUnknowns(content, inner, `${name}.${existing.length}`, unknown));
+          blocks.push(expandBody(content, inner, at(`${name}.${blocks.length}`), unknown));
         }
-        setValue(values, name, existing);
+        setValue(out, name, blocks);
       }
     }
   }
+  return out;
+}
+
+/** Unknown parts of an evaluated value (a list with one unknown element) are left out and recorded. */
+function stripUnknown(value: unknown, path: string, unknown: string[]): unknown {
+  if (isUnknown(value)) {
+    unknown.push(path);
+    return undefined;
+  }
+  if (Array.isArray(value)) return value.map((item, i) => stripUnknown(item, `${path}.${i}`, unknown)).filter((v) => v !== undefined);
+  if (isObject(value)) {
+    const out: Json = {};
+    for (const [k, item] of Object.entries(value)) {
+      const s = stripUnknown(item, `${path}.${k}`, unknown);
+      if (s !== undefined) setValue(out, k, s);
+    }
+    return out;
+  }
+  return value;
 }
 
 /** References in every `${...}` of a block body, by attribute path (block indexes included). */
@@ -303,7 +316,7 @@ function collectReferences(node: unknown, path: Key[], out: ConfigReference[], d
   if (Array.isArray(node)) node.forEach((x, i) => collectReferences(x, [...path, i], out, depth + 1));
   else if (isObject(node)) {
     for (const [k, v] of Object.entries(node)) {
-      if (k === "//" || (depth === 0 && (k === "lifecycle" || k === "depends_on"))) continue;
+      if (k === "//" || (depth === 0 && META_ARGUMENTS.has(k) && k !== "dynamic")) continue;
       if (k === "dynamic" && isObject(asList(v)[0])) {
         // dynamic "rule" { content { ... } } references count as the rule block's
         for (const group of asList(v)) if (isObject(group)) for (const [name, specs] of Object.entries(group)) for (const spec of asList(specs)) if (isObject(spec)) collectReferences(asList(spec.content)[0], [...path, name], out, depth + 1);

@@ -86,6 +86,22 @@ function evaluateString(text: string, scope: Scope): unknown {
 }
 
 function evaluateSimple(expr: string, scope: Scope): unknown {
+  const conditional = /^(.+?)\s*(==|!=|>=|<=|>|<)\s*(.+?)\s*\?\s*(.+?)\s*:\s*(.+)$/.exec(expr);
+  if (conditional) {
+    const [, left, op, right, then, otherwise] = conditional;
+    const result = compare(operand(left, scope), op, operand(right, scope));
+    return result === UNKNOWN ? UNKNOWN : operand(result ? then : otherwise, scope);
+  }
+  const len = /^length\((.+)\)$/.exec(expr);
+  if (len) {
+    const v = operand(len[1], scope);
+    return Array.isArray(v) ? v.length : typeof v === "string" ? v.length : v && typeof v === "object" ? Object.keys(v).length : UNKNOWN;
+  }
+  const boolean = /^([\w.]+)\s*\?\s*(.+?)\s*:\s*(.+)$/.exec(expr);
+  if (boolean) {
+    const test = operand(boolean[1], scope);
+    return typeof test === "boolean" ? operand(test ? boolean[2] : boolean[3], scope) : UNKNOWN;
+  }
   if (expr.startsWith("[")) return listLiteral(expr);
   const m = /^([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)((?:\.[A-Za-z_][\w-]*|\[\d+\]|\["[^"]*"\])*)$/.exec(expr);
   if (!m) return UNKNOWN;
@@ -115,4 +131,23 @@ function listLiteral(expr: string): unknown {
   } catch {
     return UNKNOWN;
   }
+}
+
+/** A literal (string, number, bool, list of those) or a simple reference, in a conditional. */
+function operand(text: string, scope: Scope): unknown {
+  const t = text.trim();
+  if (/^"(?:[^"\\$]|\\.)*"$/.test(t)) return JSON.parse(t) as string;
+  if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t);
+  if (t === "true" || t === "false") return t === "true";
+  if (t.startsWith("[")) return listLiteral(t.replace(/\[\s*\]/, "[]"));
+  if (t.startsWith("length(")) return evaluateSimple(t, scope);
+  return evaluateSimple(t, scope);
+}
+
+function compare(a: unknown, op: string, b: unknown): boolean | typeof UNKNOWN {
+  if (a === UNKNOWN || b === UNKNOWN) return UNKNOWN;
+  if (op === "==") return a === b;
+  if (op === "!=") return a !== b;
+  if (typeof a !== "number" || typeof b !== "number") return UNKNOWN;
+  return op === ">" ? a > b : op === ">=" ? a >= b : op === "<" ? a < b : a <= b;
 }
