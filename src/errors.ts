@@ -4,6 +4,11 @@
  */
 export class UsageError extends Error {
   override readonly name = "UsageError";
+
+  constructor(message: string) {
+    // One line, whatever a parser's message held (Node's JSON errors quote the input, newlines included).
+    super(message.replace(/\s*[\r\n]+\s*/g, " "));
+  }
 }
 
 /** The input named by `file` cannot be read as what it claims to be. */

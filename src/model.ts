@@ -78,8 +78,13 @@ export interface LoadedInput {
   resourceCount: number;
 }
 
+/** Deeper than any provider schema nests: what lies below is cut, so hostile input cannot exhaust a stack. */
+const MAX_VALUE_DEPTH = 48;
+
 export function makeModel(resources: ModelResource[], edges: Edge[]): Model {
   for (const r of resources) {
+    r.values = capDepth(r.values, 0, "", r.unknown) as Record<string, unknown>;
+    if (r.before) r.before = capDepth(r.before, 0, "", []) as Record<string, unknown>;
     if (r.type === "aws_wafv2_web_acl" && typeof r.values.rule_json === "string") {
       const decoded = decodeRuleJson(r.values.rule_json);
       if (decoded) r.decoded_rule_json = decoded;
@@ -95,4 +100,18 @@ function indexEdges(edges: Edge[], end: "from" | "to"): EdgeIndex {
     (byAttribute[e.attribute] ??= []).push(e);
   }
   return index;
+}
+
+function capDepth(value: unknown, depth: number, path: string, cut: string[]): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (depth >= MAX_VALUE_DEPTH) {
+    cut.push(path);
+    return null;
+  }
+  if (Array.isArray(value)) return value.map((v, i) => capDepth(v, depth + 1, `${path}.${i}`, cut));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    Object.defineProperty(out, k, { value: capDepth(v, depth + 1, path ? `${path}.${k}` : k, cut), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
 }

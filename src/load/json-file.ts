@@ -33,7 +33,7 @@ export function parseJson(path: string, text: string): unknown {
     }
     const position = /position (\d+)/.exec(message);
     const where = position ? ` at line ${lineOf(text, Number(position[1]))}` : "";
-    throw new InputError(path, `is not valid JSON${where}: ${message.replace(/\s*in JSON at position \d+.*$/, "").replace(/, ".*" is not valid JSON$/, "")}`);
+    throw new InputError(path, `is not valid JSON${where}: ${message.replace(/\s*in JSON at position \d+[\s\S]*$/, "").replace(/, "[\s\S]*" is not valid JSON$/, "")}`);
   }
 }
 
