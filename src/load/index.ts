@@ -7,6 +7,7 @@ import { modelTypes } from "../rules";
 import { parseJson, readTextFile } from "./json-file";
 import { moduleConfigPath, parseModuleAddress } from "./address";
 import { assertPlan, planToModel } from "./plan";
+import { scanBlockLocations } from "./block-locations";
 import { loadHclDirectory } from "./hcl";
 import { loadCdktf } from "./cdktf";
 
@@ -53,23 +54,16 @@ function loadPlanFile(path: string): LoadedInput {
 
 /**
  * Plan JSON has no line numbers. When the configuration's .tf files are at hand, give each plan
- * resource the location of its block, so that annotations land on the right line. An explicit
- * `source` that does not load is an error; the plan's own directory is only tried.
+ * resource the location of its block, so that annotations land on the right line. Only where blocks
+ * start is needed, so the files are scanned for block headers, not parsed (parsing costs more than
+ * the whole check of a small plan). An explicit `source` that is not a directory is an error.
  */
 function withSourceLocations(loaded: LoadedInput, source: string | undefined): LoadedInput {
-  const dir = source ?? dirname(loaded.path);
-  if (!source && !readdirSync(dir).some((f) => f.endsWith(".tf"))) return loaded;
-  let hcl: LoadedInput;
-  try {
-    if (source && !(existsSync(source) && statSync(source).isDirectory())) throw new InputError(source, "is not a directory of .tf files (--source)");
-    hcl = loadHclDirectory(dir, modelTypes());
-  } catch (e) {
-    if (source) throw e;
-    return loaded;
-  }
-  const byConfigAddress = new Map(hcl.model.resources.map((r) => [configAddress(r), r.source]));
+  if (source && !(existsSync(source) && statSync(source).isDirectory())) throw new InputError(source, "is not a directory of .tf files (--source)");
+  const locations = scanBlockLocations(source ?? dirname(loaded.path));
+  if (locations.size === 0) return loaded;
   for (const r of loaded.model.resources) {
-    const found = byConfigAddress.get(configAddress(r));
+    const found = locations.get(configAddress(r));
     if (found) r.source = found;
   }
   return loaded;
