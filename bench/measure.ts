@@ -2,15 +2,19 @@
 import { readFileSync } from "node:fs";
 import { check } from "../src";
 
-const [mode, path] = process.argv.slice(2);
-const start = process.hrtime.bigint();
-let detail = "";
-if (mode === "baseline") {
-  const doc = JSON.parse(readFileSync(path, "utf8")) as { resource_changes: unknown[] };
-  detail = `${doc.resource_changes.length} resources`;
-} else {
-  const result = check([path]);
-  detail = `${result.findings.length} findings`;
+async function main() {
+  const [mode, path] = process.argv.slice(2);
+  const start = process.hrtime.bigint();
+  let detail = "";
+  if (mode === "baseline") {
+    const doc = JSON.parse(readFileSync(path, "utf8")) as { resource_changes: unknown[] };
+    detail = `${doc.resource_changes.length} resources`;
+  } else {
+    const result = await check([path]);
+    detail = `${result.findings.length} findings`;
+  }
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  process.stdout.write(JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, detail }) + "\n");
 }
-const ms = Number(process.hrtime.bigint() - start) / 1e6;
-process.stdout.write(JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, detail }) + "\n");
+
+void main();

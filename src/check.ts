@@ -2,7 +2,7 @@
 import { applyWaivers, type Waiver } from "./config";
 import { UsageError } from "./errors";
 import { evaluate } from "./engine/policy";
-import { loadInput } from "./load";
+import { loadInputAsync } from "./load";
 import type { InputKind, LoadedInput, SourceLocation } from "./model";
 import { allRules, findRule, SEVERITY_RANK, type Severity } from "./rules";
 
@@ -35,6 +35,8 @@ export interface CheckOptions {
   waivers?: Waiver[];
   /** YYYY-MM-DD, for waiver expiry. Default: today (UTC). */
   today?: string;
+  /** Stream plans larger than this many bytes (tests use it to exercise streaming on small plans). */
+  streamAbove?: number;
 }
 
 export interface InputSummary {
@@ -49,13 +51,13 @@ export interface CheckResult {
   findings: Finding[];
 }
 
-export function check(paths: string[], options: CheckOptions = {}): CheckResult {
+export async function check(paths: string[], options: CheckOptions = {}): Promise<CheckResult> {
   const only = normalizeRuleIds(options.rules);
   const skip = normalizeRuleIds(options.skipRules);
   const inputs: InputSummary[] = [];
   const findings: Finding[] = [];
   for (const path of paths) {
-    const loaded = loadInput(path, { kind: options.kind, source: options.source });
+    const loaded = await loadInputAsync(path, { kind: options.kind, source: options.source, streamAbove: options.streamAbove });
     inputs.push({ path, kind: loaded.kind, resources: loaded.resourceCount, checked: loaded.model.resources.length });
     findings.push(...checkModel(loaded, options, only, skip));
   }

@@ -40,7 +40,7 @@ const FAIL_ON: FailOn[] = ["error", "warning", "info", "never"];
 
 export async function main(argv: string[]): Promise<number> {
   try {
-    return run(argv);
+    return await run(argv);
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`wafguard: ${e.message}\n`);
@@ -53,11 +53,11 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-function run(argv: string[]): number {
+async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case "check":
-      return runCheck(rest);
+      return await runCheck(rest);
     case "rules":
       return runRules(rest);
     case "explain":
@@ -89,7 +89,7 @@ function parse(args: string[], options: OptionSpec) {
   }
 }
 
-function runCheck(args: string[]): number {
+async function runCheck(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
     input: { type: "string" },
     source: { type: "string" },
@@ -106,7 +106,7 @@ function runCheck(args: string[]): number {
   const format = oneOf("--format", values.format as string, FORMATS) as Format;
   const failOn = oneOf("--fail-on", values["fail-on"] as string, FAIL_ON) as FailOn;
   const config = readConfig(values.waivers as string | undefined);
-  const result = check(positionals.length ? positionals : ["."], {
+  const result = await check(positionals.length ? positionals : ["."], {
     kind,
     source: values.source as string | undefined,
     rules: values.rule as string[] | undefined,

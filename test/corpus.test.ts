@@ -26,15 +26,15 @@ describe("shared corpus of real plans", function () {
   for (const file of files) {
     const path = join(CORPUS, file);
     if (MALFORMED.has(file)) {
-      it(`${file} gives a clear error`, () => {
-        assert.throws(() => check([path]), (e: unknown) => e instanceof InputError && /not valid JSON at line \d+/.test(e.message));
+      it(`${file} gives a clear error`, async () => {
+        await assert.rejects(check([path]), (e: unknown) => e instanceof InputError && /not valid JSON at line \d+/.test(e.message));
         const r = runCli(["check", path]);
         assert.equal(r.status, 2);
         assert.equal(r.stderr.trim().split("\n").length, 1);
       });
     } else {
-      it(`${file} loads and is checked`, () => {
-        const result = check([path]);
+      it(`${file} loads and is checked`, async () => {
+        const result = await check([path]);
         assert.equal(result.inputs.length, 1);
         assert.ok(result.inputs[0].resources >= 0);
       });

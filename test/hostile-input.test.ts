@@ -16,13 +16,13 @@ const dir = mkdtempSync(join(tmpdir(), "wafguard-hostile-"));
 let n = 0;
 
 /** Checks `content` as a file (or, for .tf, a directory) and holds wafguard to the contract. */
-function holdsContract(content: string | Uint8Array, name = "plan.json"): void {
+async function holdsContract(content: string | Uint8Array, name = "plan.json"): Promise<void> {
   const caseDir = join(dir, String(n++));
   mkdirSync(caseDir);
   writeFileSync(join(caseDir, name), content);
   const path = name.endsWith(".tf") ? caseDir : join(caseDir, name);
   try {
-    const result = check([path]);
+    const result = await check([path]);
     assert.equal(result.inputs.length, 1);
   } catch (e) {
     if (!(e instanceof UsageError)) throw new Error(`not an input error: ${(e as Error).stack}`);
@@ -70,50 +70,50 @@ describe("hostile input", function () {
     assert.deepEqual(Object.keys(Object.prototype), []);
   });
 
-  it("random JSON documents", () => {
-    fc.assert(fc.property(fc.jsonValue({ maxDepth: 6 }), (v) => holdsContract(JSON.stringify(v))), { numRuns: 150 });
+  it("random JSON documents", async () => {
+    await fc.assert(fc.asyncProperty(fc.jsonValue({ maxDepth: 6 }), (v) => holdsContract(JSON.stringify(v))), { numRuns: 150 });
   });
 
-  it("mutated plans: hostile keys and values anywhere", () => {
-    fc.assert(
-      fc.property(fc.array(fc.nat(), { minLength: 1, maxLength: 8 }), hostileKeys, hostileValues, (picks, key, value) => {
-        holdsContract(JSON.stringify(mutate(basePlan, picks, key, value)));
+  it("mutated plans: hostile keys and values anywhere", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.nat(), { minLength: 1, maxLength: 8 }), hostileKeys, hostileValues, async (picks, key, value) => {
+        await holdsContract(JSON.stringify(mutate(basePlan, picks, key, value)));
       }),
       { numRuns: 250 },
     );
   });
 
-  it("__proto__ and constructor keys in every resource do not pollute prototypes", () => {
+  it("__proto__ and constructor keys in every resource do not pollute prototypes", async () => {
     const text = JSON.stringify(basePlan).replace(/"values":\{/g, '"values":{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},');
-    holdsContract(text);
+    await holdsContract(text);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
   });
 
-  it("truncated and byte-flipped plans, non-UTF-8 bytes", () => {
+  it("truncated and byte-flipped plans, non-UTF-8 bytes", async () => {
     const bytes = readFileSync(planFixture("wg406-private-api-and-module"));
-    fc.assert(
-      fc.property(fc.nat(bytes.length - 1), fc.array(fc.tuple(fc.nat(bytes.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }), (cut, flips) => {
+    await fc.assert(
+      fc.asyncProperty(fc.nat(bytes.length - 1), fc.array(fc.tuple(fc.nat(bytes.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }), async (cut, flips) => {
         const copy = Buffer.from(bytes.subarray(0, Math.max(1, cut)));
         for (const [at, byte] of flips) if (at < copy.length) copy[at] = byte;
-        holdsContract(copy);
+        await holdsContract(copy);
       }),
       { numRuns: 200 },
     );
   });
 
-  it("random bytes", () => {
-    fc.assert(fc.property(fc.uint8Array({ minLength: 0, maxLength: 2000 }), (b) => holdsContract(b)), { numRuns: 100 });
+  it("random bytes", async () => {
+    await fc.assert(fc.asyncProperty(fc.uint8Array({ minLength: 0, maxLength: 2000 }), (b) => holdsContract(b)), { numRuns: 100 });
   });
 
-  it("mangled .tf files: characters inserted, deleted and swapped", () => {
+  it("mangled .tf files: characters inserted, deleted and swapped", async () => {
     const tf = readFileSync(join(ROOT, "examples/broken/main.tf"), "utf8");
-    fc.assert(
-      fc.property(
+    await fc.assert(
+      fc.asyncProperty(
         fc.array(fc.tuple(fc.nat(tf.length), fc.constantFrom("", "{", "}", '"', "=", "${", "[", "\n", "#", "<<EOF\n", "\\", "\u0000", "dynamic \"x\" {")), { minLength: 1, maxLength: 5 }),
-        (edits) => {
+        async (edits) => {
           let text = tf;
           for (const [at, insert] of edits) text = text.slice(0, at % (text.length + 1)) + insert + text.slice((at % (text.length + 1)) + (insert === "" ? 1 : 0));
-          holdsContract(text, "main.tf");
+          await holdsContract(text, "main.tf");
         },
       ),
       { numRuns: 120 },

@@ -8,14 +8,31 @@ import { parseJson, readTextFile } from "./json-file";
 import { moduleConfigPath, parseModuleAddress } from "./address";
 import { assertPlan, planToModel } from "./plan";
 import { scanBlockLocations } from "./block-locations";
+import { streamPlanDocument } from "./plan-stream";
 import { loadHclDirectory } from "./hcl";
 import { loadCdktf } from "./cdktf";
+
+/** Above this size a plan is streamed instead of read as one string (V8 caps strings near 512 MB). */
+export const STREAM_ABOVE_BYTES = 384 * 1024 * 1024;
 
 export interface LoadOptions {
   /** Force the input kind instead of detecting it. */
   kind?: InputKind;
   /** For a plan: the directory of its .tf files, for source locations. Default: the plan's directory, if it has any. */
   source?: string;
+  /** Stream plans larger than this many bytes. Default: STREAM_ABOVE_BYTES. */
+  streamAbove?: number;
+}
+
+/** Like loadInput, and streams plans too large to read whole. */
+export async function loadInputAsync(path: string, options: LoadOptions = {}): Promise<LoadedInput> {
+  if (!existsSync(path)) throw new InputError(path, "does not exist");
+  const kind = options.kind ?? detectKind(path);
+  if (kind !== "plan" || statSync(path).isDirectory() || statSync(path).size <= (options.streamAbove ?? STREAM_ABOVE_BYTES)) return loadInput(path, options);
+  const { doc, resourceChanges } = await streamPlanDocument(path, modelTypes());
+  assertPlan(path, doc);
+  const { model, resourceCount } = planToModel(doc, modelTypes(), resourceChanges);
+  return withSourceLocations({ path, kind: "plan", model, resourceCount }, options.source);
 }
 
 export function loadInput(path: string, options: LoadOptions = {}): LoadedInput {

@@ -45,7 +45,8 @@ export function assertPlan(path: string, doc: unknown): asserts doc is Json {
   }
 }
 
-export function planToModel(doc: Json, keepTypes: ReadonlySet<string>): PlanLoadResult {
+/** `resourceChanges`: how many resource changes the plan had before streaming dropped irrelevant ones. */
+export function planToModel(doc: Json, keepTypes: ReadonlySet<string>, resourceChanges?: number): PlanLoadResult {
   const moduleInstances = new Set<string>();
   const resources: ModelResource[] = [];
   let resourceCount = 0;
@@ -76,7 +77,7 @@ export function planToModel(doc: Json, keepTypes: ReadonlySet<string>): PlanLoad
   }
   for (const r of resources) if (r.module) moduleInstances.add(r.module);
   const edges = buildEdges(resources, config, moduleInstances);
-  return { model: makeModel(resources, edges), resourceCount };
+  return { model: makeModel(resources, edges), resourceCount: resourceChanges ?? resourceCount };
 }
 
 function makeResource(rc: Json, values: Json, unknown: string[], action: Action, before: Json | null, config: Configuration | null): ModelResource {
