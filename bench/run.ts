@@ -1,7 +1,7 @@
 /**
  * The benchmark: plans of growing size, wafguard's time and peak memory against reading and
  * JSON.parse of the same file, each in a fresh Node process, best of several runs.
- *   npm run bench            (1k, 10k, 50k resources)
+ *   npm run bench            (1k, 10k, 50k, 100k resources)
  *   npm run bench -- 1000 200000
  */
 import { spawnSync } from "node:child_process";
@@ -35,7 +35,7 @@ async function main() {
     "| resources | plan size | read + JSON.parse | wafguard check | ratio | peak RSS (parse / wafguard) |",
     "|---:|---:|---:|---:|---:|---:|",
   ];
-  for (const n of sizes.length ? sizes : [1000, 10000, 50000]) {
+  for (const n of sizes.length ? sizes : [1000, 10000, 50000, 100000]) {
     const path = join(OUT, `plan-${n}.json`);
     await generatePlan(path, n);
     const mb = statSync(path).size / 1e6;
