@@ -4,7 +4,7 @@
  * resource's ARN (existing infrastructure).
  */
 import { formatModule, moduleConfigPath, parseModuleAddress, parseTraversal, type Key, type ModuleStep } from "./address";
-import type { ConfigModule, ConfigResource, Configuration } from "./config";
+import type { ConfigModule, Configuration } from "./config";
 import type { Edge, ModelResource } from "../model";
 
 /** Attributes whose values are ARN-like identifiers other resources point at. */
@@ -276,5 +276,3 @@ function dedupe(edges: Edge[]): Edge[] {
   }
   return [...best.values()].sort((a, b) => (a.from + a.attribute + a.to < b.from + b.attribute + b.to ? -1 : a.from + a.attribute + a.to > b.from + b.attribute + b.to ? 1 : 0));
 }
-
-export type { ConfigResource };

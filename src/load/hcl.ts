@@ -23,20 +23,20 @@ function hcl(): HclParser {
 }
 
 export function loadHclDirectory(dir: string, keepTypes: ReadonlySet<string>): LoadedInput {
-  const files = readModuleFiles(dir, dir);
+  const files = readModuleFiles(dir);
   if (files.length === 0) throw new InputError(dir, "has no .tf or .tf.json files");
   const rootVars = readTfvars(dir);
   const readModule: ModuleReader = (source, fromDir) => {
     if (!source.startsWith("./") && !source.startsWith("../")) return null; // registry and git modules are not read
     const childDir = resolve(fromDir, source);
     if (!existsSync(childDir) || !statSync(childDir).isDirectory()) return null;
-    return { dir: childDir, files: readModuleFiles(childDir, dir) };
+    return { dir: childDir, files: readModuleFiles(childDir) };
   };
   const { model, resourceCount } = configurationToModel(dir, files, rootVars, keepTypes, readModule);
   return { path: dir, kind: "hcl", model, resourceCount };
 }
 
-function readModuleFiles(dir: string, base: string): ConfigFile[] {
+function readModuleFiles(dir: string): ConfigFile[] {
   const names = readdirSync(dir)
     .filter((n) => (n.endsWith(".tf") || n.endsWith(".tf.json")) && statSync(join(dir, n)).isFile())
     .sort();
@@ -44,7 +44,7 @@ function readModuleFiles(dir: string, base: string): ConfigFile[] {
     const path = join(dir, name);
     const shown = relative(process.cwd(), path) || path;
     const text = readTextFile(path);
-    return name.endsWith(".tf.json") ? jsonFile(shown, text, base) : hclFile(shown, text);
+    return name.endsWith(".tf.json") ? jsonFile(shown, text) : hclFile(shown, text);
   });
 }
 
@@ -64,7 +64,7 @@ export function parseHcl(file: string, text: string): Json {
   throw new InputError(`${file}:${problem.line}`, `${problem.detail} (not valid HCL)`);
 }
 
-function jsonFile(file: string, text: string, _base: string): ConfigFile {
+function jsonFile(file: string, text: string): ConfigFile {
   const doc = parseJson(file, text);
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw new InputError(file, "is not a Terraform JSON configuration (expected an object)");
   return { file, doc: normalizeJsonSyntax(doc as Json), lineOf: jsonLines(text) };
