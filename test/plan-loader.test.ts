@@ -84,6 +84,14 @@ describe("plan loader", () => {
     assert.deepEqual(edge(m, a!.address, "resource_arn").map((e) => [e.to, e.kind]), [["aws_api_gateway_stage.prod", "value"]]);
   });
 
+  it("reads data sources from prior_state, with their known values", () => {
+    const m = model("loader-prior-state-data");
+    const data = m.resources.find((r) => r.address === "data.aws_api_gateway_rest_api.legacy");
+    assert.equal(data?.mode, "data");
+    assert.equal(data?.values.id, "zz99yy88xx");
+    assert.deepEqual(edge(m, "aws_wafv2_web_acl_association.live", "resource_arn").map((e) => e.to), ["data.aws_api_gateway_rest_api.legacy"]);
+  });
+
   it("reads a plan without resource_changes from planned_values", () => {
     const plan = require(planFixture("wg401-regional-acl"));
     const { resource_changes: _, ...rest } = plan;

@@ -75,6 +75,13 @@ export function planToModel(doc: Json, keepTypes: ReadonlySet<string>, resourceC
       resources.push(makeResource(r, isObject(r.values) ? r.values : {}, [], "no-op", null, config));
     });
   }
+  // Data sources read while planning are in prior_state, with their known values (existing
+  // infrastructure that literal ARNs point at), and not always in resource_changes.
+  const seen = new Set(resources.map((r) => r.address));
+  walkPlannedModule(isObject(doc.prior_state) && isObject(doc.prior_state.values) ? doc.prior_state.values.root_module : undefined, 0, (r) => {
+    if (r.mode !== "data" || typeof r.type !== "string" || !keepTypes.has(r.type) || seen.has(String(r.address))) return;
+    resources.push(makeResource(r, isObject(r.values) ? r.values : {}, [], "read", null, config));
+  });
   for (const r of resources) if (r.module) moduleInstances.add(r.module);
   const edges = buildEdges(resources, config, moduleInstances);
   return { model: makeModel(resources, edges), resourceCount: resourceChanges ?? resourceCount };

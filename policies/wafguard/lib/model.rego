@@ -107,6 +107,7 @@ hand_built_api(a) := {api |
 	e.to_attribute in {"id", "root_resource_id"}
 	api := by_address[e.to]
 	api.type == "aws_api_gateway_rest_api"
+	api.mode == "managed" # an API read by a data source has its stages elsewhere: nothing to race
 }
 
 # The stage name at the end of a hand-built ARN (known value, or HCL template text).

@@ -155,3 +155,9 @@ test_wg408_replaced_stage_and_association_passes if {
 	model := testing.model([api, replaced, acl("api", "REGIONAL"), again], array.concat(stage_edges("prod"), protects("prod", "prod", "arn")))
 	count(association.wg408) == 0 with input as model
 }
+
+test_wg403_arn_built_from_a_data_source_api_passes if {
+	data_api := object.union(api, {"mode": "data", "address": "data.aws_api_gateway_rest_api.orders", "action": "read"})
+	e := edge("aws_wafv2_web_acl_association.prod", "resource_arn", "data.aws_api_gateway_rest_api.orders", "id")
+	count(association.wg403) == 0 with input as testing.model([data_api, assoc("prod")], [e])
+}
