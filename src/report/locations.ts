@@ -7,6 +7,11 @@ export function repositoryPath(file: string): string {
   return clean.replace(/^\.\//, "");
 }
 
+/** `main.tf:12`, or the CDKTF construct path. */
+export function formatLocation(location: { file: string; line?: number; construct?: string }): string {
+  return location.construct ?? (location.line ? `${location.file}:${location.line}` : location.file);
+}
+
 /** Where to read a rule's full text: RULES.md of the wafguard release in use. */
 export function ruleHelpUri(id: string): string {
   return `${HOMEPAGE}/blob/v${VERSION}/RULES.md#${id.toLowerCase()}`;

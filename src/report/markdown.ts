@@ -1,7 +1,7 @@
 /** `--format markdown`: a pull-request comment. A verdict, a short table, and the fixes folded away. */
 import { summarize, type CheckResult, type Finding } from "../check";
 import { findRule, SEVERITY_RANK } from "../rules";
-import { ruleHelpUri } from "./locations";
+import { formatLocation, ruleHelpUri } from "./locations";
 
 const ICON = { error: "🔴", warning: "🟠", info: "🔵" } as const;
 
@@ -37,8 +37,7 @@ export function formatMarkdown(result: CheckResult): string {
 }
 
 function where(f: Finding): string {
-  if (!f.location) return "";
-  return f.location.construct ? ` (${cell(f.location.construct)})` : f.location.line ? ` (${cell(f.location.file)}:${f.location.line})` : "";
+  return f.location && (f.location.construct || f.location.line) ? ` (${cell(formatLocation(f.location))})` : "";
 }
 
 function byRule(findings: Finding[]): Map<string, Finding[]> {

@@ -1,6 +1,7 @@
 /** `--format text`: for a person at a terminal. Findings grouped by resource, worst first. */
 import { summarize, type CheckResult, type Finding } from "../check";
 import { SEVERITY_RANK } from "../rules";
+import { formatLocation } from "./locations";
 
 export interface TextOptions {
   color: boolean;
@@ -51,8 +52,4 @@ function groupByAddress(findings: Finding[]): Map<string, Finding[]> {
 function indentFix(fix: string): string[] {
   const [first, ...rest] = fix.split("\n");
   return [`            fix: ${first}`, ...rest.map((l) => `                 ${l}`)];
-}
-
-export function formatLocation(location: { file: string; line?: number; construct?: string }): string {
-  return location.construct ?? (location.line ? `${location.file}:${location.line}` : location.file);
 }
