@@ -92,7 +92,7 @@ export function parseConfig(file: string, text: string): Config {
 }
 
 /** Marks findings that a waiver covers. An expired waiver no longer hides its finding, and says so. */
-export function applyWaivers(findings: Finding[], waivers: Waiver[], today: string): void {
+export function applyWaivers(findings: Finding[], waivers: Waiver[], today = new Date().toISOString().slice(0, 10)): void {
   for (const f of findings) {
     const matching = waivers.filter((w) => w.rule === f.rule && globMatch(w.address, f.address));
     const active = matching.find((w) => !w.expires || w.expires >= today);

@@ -4,6 +4,7 @@
  */
 
 import { decodeRuleJson } from "./load/rule-json";
+import { setOwn } from "./own-property";
 
 export type Action = "create" | "update" | "delete" | "replace" | "no-op" | "read";
 
@@ -111,7 +112,7 @@ function capDepth(value: unknown, depth: number, path: string, cut: string[]): u
   if (Array.isArray(value)) return value.map((v, i) => capDepth(v, depth + 1, `${path}.${i}`, cut));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    Object.defineProperty(out, k, { value: capDepth(v, depth + 1, path ? `${path}.${k}` : k, cut), enumerable: true, writable: true, configurable: true });
+    setOwn(out, k, capDepth(v, depth + 1, path ? `${path}.${k}` : k, cut));
   }
   return out;
 }

@@ -33,7 +33,7 @@ export class WafguardValidation implements IAspect {
     const { model, resourceCount } = stackDocumentToModel(doc, stack.node.path, modelTypes());
     const options: CheckOptions = { rules: this.props.rules, skipRules: this.props.skipRules, options: this.props.options };
     const findings = checkModel({ path: stack.node.path, kind: "cdktf", model, resourceCount }, options);
-    applyWaivers(findings, this.props.waivers ?? [], new Date().toISOString().slice(0, 10));
+    applyWaivers(findings, this.props.waivers ?? []);
     const byPath = new Map(stack.node.findAll().map((c) => [c.node.path, c]));
     for (const f of findings) {
       if (f.waived) continue;

@@ -9,6 +9,7 @@ import { emptyModule, providerRegion, type ConfigModule, type ConfigReference, t
 import { buildEdges } from "./edges";
 import { evaluate, isExpression, isUnknown, referencesIn, type Scope } from "./expressions";
 import { makeModel, type ModelResource, type SourceLocation } from "../model";
+import { setOwn } from "../own-property";
 import type { PlanLoadResult } from "./plan";
 
 type Json = Record<string, unknown>;
@@ -47,8 +48,7 @@ export function configurationToModel(dir: string, files: ConfigFile[], rootVars:
   const root = loadModule(ctx, dir, files, [], rootVars, 0);
   const config: Configuration = { root, providers: ctx.providers };
   for (const r of ctx.resources) {
-    const steps = parseModuleAddress(r.module);
-    const local = providerRegion(config, moduleConfigPath(steps), r.provider);
+    const local = providerRegion(config, parseModuleAddress(r.module).map((s) => s.name), r.provider);
     r.provider = local.key;
     r.region ??= local.region;
   }
@@ -258,7 +258,7 @@ function expandBody(node: unknown, scope: Scope, path: string, unknown: string[]
   for (const [k, v] of Object.entries(node)) {
     if (k === "dynamic" || (top && META_ARGUMENTS.has(k))) continue;
     const value = expandBody(v, scope, at(k), unknown);
-    if (value !== undefined) setValue(out, k, value);
+    if (value !== undefined) setOwn(out, k, value);
   }
   for (const group of asList(node.dynamic)) {
     if (!isObject(group)) continue;
@@ -278,7 +278,7 @@ function expandBody(node: unknown, scope: Scope, path: string, unknown: string[]
           const inner: Scope = { ...scope, iterators: { ...scope.iterators, [iterator]: { key, value } } };
           blocks.push(expandBody(content, inner, at(`${name}.${blocks.length}`), unknown));
         }
-        setValue(out, name, blocks);
+        setOwn(out, name, blocks);
       }
     }
   }
@@ -296,7 +296,7 @@ function stripUnknown(value: unknown, path: string, unknown: string[]): unknown 
     const out: Json = {};
     for (const [k, item] of Object.entries(value)) {
       const s = stripUnknown(item, `${path}.${k}`, unknown);
-      if (s !== undefined) setValue(out, k, s);
+      if (s !== undefined) setOwn(out, k, s);
     }
     return out;
   }
@@ -353,11 +353,6 @@ function isObject(v: unknown): v is Json {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** Own data property, so that a `__proto__` key in a file stays a key. */
-function setValue(obj: Json, key: string, value: unknown): void {
-  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-}
-
 /** Map-typed attributes: an object there is a map, anywhere else (JSON syntax) a nested block. */
 const MAP_ATTRIBUTES = new Set(["for_each", "tags", "tags_all", "variables", "response_templates", "response_parameters", "request_templates", "request_parameters", "triggers", "stage_variables", "//"]);
 
@@ -374,7 +369,7 @@ export function blocksAsArrays(value: unknown, key = "", depth = 0): unknown {
   const out: Json = {};
   for (const [k, v] of Object.entries(value)) {
     const converted = blocksAsArrays(v, k, depth + 1);
-    setValue(out, k, isObject(converted) && !MAP_ATTRIBUTES.has(k) ? [converted] : converted);
+    setOwn(out, k, isObject(converted) && !MAP_ATTRIBUTES.has(k) ? [converted] : converted);
   }
   return out;
 }

@@ -49,12 +49,18 @@ export function emptyModule(): ConfigModule {
   return { resources: [], calls: new Map(), outputs: new Map() };
 }
 
+/** The configuration of the module at `moduleNames` (["api", "inner"] for module.api.module.inner). */
+export function moduleAt(config: Configuration, moduleNames: string[]): ConfigModule | undefined {
+  let mod: ConfigModule | undefined = config.root;
+  for (const name of moduleNames) mod = mod?.calls.get(name)?.module;
+  return mod;
+}
+
 /** The region of a resource's provider, walking up from its module to the root (inherited providers). */
-export function providerRegion(config: Configuration, moduleConfigPath: string, providerKey: string | null): { key: string; region: string | null } {
+export function providerRegion(config: Configuration, moduleNames: string[], providerKey: string | null): { key: string; region: string | null } {
   const local = localProviderName(providerKey);
-  const segments = moduleConfigPath ? moduleConfigPath.split(".module.").map((s) => s.replace(/^module\./, "")) : [];
-  for (let depth = segments.length; depth >= 0; depth--) {
-    const prefix = segments.slice(0, depth).map((s) => `module.${s}`).join(".");
+  for (let depth = moduleNames.length; depth >= 0; depth--) {
+    const prefix = moduleNames.slice(0, depth).map((s) => `module.${s}`).join(".");
     const key = prefix ? `${prefix}:${local}` : local;
     const found = config.providers.get(key);
     if (found && (found.region !== null || depth === 0)) return { key, region: found.region };

@@ -3,6 +3,7 @@
  * strings with `${...}`. This module finds the references in them, as Terraform lists them in plan
  * JSON, and evaluates the simple ones (variables, locals, each.key/value) to literal values.
  */
+import { setOwn } from "../own-property";
 
 const TEMPLATE = /\$\{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}/g;
 const TRAVERSAL = /(?<![\w.\]"])((?:data\.)?[A-Za-z_][\w-]*(?:\.[A-Za-z_*][\w-]*|\[(?:\d+|"[^"]*"|[^\]]*)\])+)/g;
@@ -56,13 +57,10 @@ const UNKNOWN = Symbol("unknown");
 export function evaluate(value: unknown, scope: Scope, depth = 0): unknown {
   if (depth > 32) return UNKNOWN;
   if (typeof value === "string") return isExpression(value) ? evaluateString(value, scope) : value;
-  if (Array.isArray(value)) {
-    const items = value.map((v) => evaluate(v, scope, depth + 1));
-    return items;
-  }
+  if (Array.isArray(value)) return value.map((v) => evaluate(v, scope, depth + 1));
   if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: evaluate(v, scope, depth + 1), enumerable: true, writable: true, configurable: true });
+    for (const [k, v] of Object.entries(value)) setOwn(out, k, evaluate(v, scope, depth + 1));
     return out;
   }
   return value;
@@ -139,8 +137,7 @@ function operand(text: string, scope: Scope): unknown {
   if (/^"(?:[^"\\$]|\\.)*"$/.test(t)) return JSON.parse(t) as string;
   if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t);
   if (t === "true" || t === "false") return t === "true";
-  if (t.startsWith("[")) return listLiteral(t.replace(/\[\s*\]/, "[]"));
-  if (t.startsWith("length(")) return evaluateSimple(t, scope);
+  if (t.startsWith("[")) return listLiteral(t);
   return evaluateSimple(t, scope);
 }
 

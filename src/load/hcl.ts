@@ -2,6 +2,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { InputError } from "../errors";
+import { setOwn } from "../own-property";
 import type { LoadedInput } from "../model";
 import { blocksAsArrays, configurationToModel, type ConfigFile, type ModuleReader } from "./config-documents";
 import { locateSyntaxError } from "./hcl-syntax";
@@ -80,9 +81,9 @@ export function normalizeJsonSyntax(doc: Json): Json {
     for (const [type, byName] of Object.entries(section as Json)) {
       const names: Json = {};
       for (const [name, body] of Object.entries((byName ?? {}) as Json)) {
-        Object.defineProperty(names, name, { value: (Array.isArray(body) ? body : [body]).map((b) => blocksAsArrays(b)), enumerable: true });
+        setOwn(names, name, (Array.isArray(body) ? body : [body]).map((b) => blocksAsArrays(b)));
       }
-      Object.defineProperty(types, type, { value: names, enumerable: true });
+      setOwn(types, type, names);
     }
     out[kind] = types;
   }

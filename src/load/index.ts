@@ -30,9 +30,7 @@ export async function loadInputAsync(path: string, options: LoadOptions = {}): P
   const kind = options.kind ?? detectKind(path);
   if (kind !== "plan" || statSync(path).isDirectory() || statSync(path).size <= (options.streamAbove ?? STREAM_ABOVE_BYTES)) return loadInput(path, options);
   const { doc, resourceChanges } = await streamPlanDocument(path, modelTypes());
-  assertPlan(path, doc);
-  const { model, resourceCount } = planToModel(doc, modelTypes(), resourceChanges);
-  return withSourceLocations({ path, kind: "plan", model, resourceCount }, options.source);
+  return withSourceLocations(planInput(path, doc, resourceChanges), options.source);
 }
 
 export function loadInput(path: string, options: LoadOptions = {}): LoadedInput {
@@ -62,9 +60,13 @@ export function detectKind(path: string): InputKind {
 }
 
 function loadPlanFile(path: string): LoadedInput {
-  const doc = parseJson(path, readTextFile(path));
+  return planInput(path, parseJson(path, readTextFile(path)));
+}
+
+/** A parsed (or streamed) plan document → the loaded input. */
+function planInput(path: string, doc: unknown, resourceChanges?: number): LoadedInput {
   assertPlan(path, doc);
-  const { model, resourceCount } = planToModel(doc, modelTypes());
+  const { model, resourceCount } = planToModel(doc, modelTypes(), resourceChanges);
   return { path, kind: "plan", model, resourceCount };
 }
 

@@ -5,8 +5,8 @@
  */
 import { InputError } from "../errors";
 import type { Action, ModelResource } from "../model";
-import { formatKey, moduleConfigPath, parseModuleAddress, type Key } from "./address";
-import { emptyModule, providerRegion, type ConfigModule, type ConfigReference, type Configuration } from "./config";
+import { formatKey, parseModuleAddress, type Key } from "./address";
+import { emptyModule, moduleAt, providerRegion, type ConfigModule, type ConfigReference, type Configuration } from "./config";
 import { buildEdges } from "./edges";
 import { makeModel, type Model } from "../model";
 
@@ -15,10 +15,6 @@ type Json = Record<string, unknown>;
 export interface PlanLoadResult {
   model: Model;
   resourceCount: number;
-}
-
-export function isPlanDocument(doc: unknown): boolean {
-  return isObject(doc) && typeof doc.format_version === "string" && ("planned_values" in doc || "resource_changes" in doc || "configuration" in doc);
 }
 
 /** Throws an InputError unless `doc` is a plan in a format version wafguard reads. */
@@ -93,10 +89,9 @@ function makeResource(rc: Json, values: Json, unknown: string[], action: Action,
   const mode = rc.mode === "data" ? "data" : "managed";
   const module = typeof rc.module_address === "string" ? rc.module_address : "";
   const index = typeof rc.index === "number" || typeof rc.index === "string" ? rc.index : null;
-  const steps = parseModuleAddress(module);
-  const cfgPath = moduleConfigPath(steps);
-  const cfgResource = config ? findConfigResource(config, cfgPath, mode, type, name) : undefined;
-  const provider = config ? providerRegion(config, cfgPath, cfgResource?.providerKey ?? null) : { key: "aws", region: null };
+  const moduleNames = parseModuleAddress(module).map((s) => s.name);
+  const cfgResource = config ? moduleAt(config, moduleNames)?.resources.find((r) => r.mode === mode && r.type === type && r.name === name) : undefined;
+  const provider = config ? providerRegion(config, moduleNames, cfgResource?.providerKey ?? null) : { key: "aws", region: null };
   const local = `${mode === "data" ? "data." : ""}${type}.${name}${index === null ? "" : formatKey(index)}`;
   return {
     address: typeof rc.address === "string" ? rc.address : module ? `${module}.${local}` : local,
@@ -149,16 +144,6 @@ function walkPlannedModule(mod: unknown, depth: number, visit: (r: Json) => void
   if (!isObject(mod) || depth > 64) return;
   if (Array.isArray(mod.resources)) for (const r of mod.resources) if (isObject(r)) visit(r);
   if (Array.isArray(mod.child_modules)) for (const c of mod.child_modules) walkPlannedModule(c, depth + 1, visit);
-}
-
-function findConfigResource(config: Configuration, cfgPath: string, mode: string, type: string, name: string) {
-  let mod: ConfigModule | undefined = config.root;
-  if (cfgPath) {
-    for (const seg of cfgPath.split(".module.").map((s) => s.replace(/^module\./, ""))) {
-      mod = mod?.calls.get(seg)?.module;
-    }
-  }
-  return mod?.resources.find((r) => r.mode === mode && r.type === type && r.name === name);
 }
 
 // ---- configuration ----

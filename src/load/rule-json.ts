@@ -4,6 +4,8 @@
  * once here and every rule checks those rules like inline ones (catalog WG802).
  */
 
+import { setOwn } from "../own-property";
+
 /** Provider block names that differ from the snake_case of the API's (plural) key. */
 const RENAMED: Record<string, string> = {
   RuleActionOverrides: "rule_action_override",
@@ -38,7 +40,7 @@ function toProviderShape(value: unknown, depth: number): unknown {
     const converted = toProviderShape(v, depth + 1);
     // An object value is a nested block: the provider gives blocks as arrays of one object.
     const asBlock = converted !== null && typeof converted === "object" && !Array.isArray(converted) ? [converted] : converted;
-    Object.defineProperty(out, RENAMED[key] ?? snakeCase(key), { value: asBlock, enumerable: true, writable: true, configurable: true });
+    setOwn(out, RENAMED[key] ?? snakeCase(key), asBlock);
   }
   return out;
 }
