@@ -156,10 +156,9 @@ wg403 contains finding if {
 	some a in lib.live("aws_wafv2_web_acl_association")
 	some api in lib.hand_built_api(a)
 	not references_a_stage(a)
+	stage_name_missing(a, api)
 	name := lib.hand_built_stage_name(a)
-	stage_names := {s.values.stage_name | some s in api_stages(api)}
-	count(stage_names) > 0
-	not name in stage_names
+	stage_names := api_stage_names(api)
 	finding := object.union(
 		lib.finding_related(
 			a.address, concat("", [
@@ -209,8 +208,7 @@ wg403 contains finding if {
 	count(lib.hand_built_api(a)) == 0
 	some api in lib.live("aws_api_gateway_rest_api")
 	api.values.id == parts.api_id
-	stage_names := {s.values.stage_name | some s in api_stages(api)}
-	not parts.stage_name in stage_names
+	not parts.stage_name in api_stage_names(api)
 	finding := object.union(
 		lib.finding_related(
 			a.address, concat("", [
@@ -235,11 +233,13 @@ api_stages(api) := {s |
 	s.action != "delete"
 }
 
+api_stage_names(api) := {s.values.stage_name | some s in api_stages(api)}
+
+# The hand-built ARN names a stage the API's stages in this configuration do not have.
 stage_name_missing(a, api) if {
-	name := lib.hand_built_stage_name(a)
-	stage_names := {s.values.stage_name | some s in api_stages(api)}
+	stage_names := api_stage_names(api)
 	count(stage_names) > 0
-	not name in stage_names
+	not lib.hand_built_stage_name(a) in stage_names
 }
 
 # METADATA
