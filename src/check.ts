@@ -1,27 +1,13 @@
 /** The flow: load → Model → evaluate → findings (+ rule metadata) → filter and sort. */
-import { applyWaivers, type Waiver } from "./config";
+import { applyWaivers, type Waiver } from "./waivers";
 import { UsageError } from "./errors";
 import { evaluate } from "./engine/policy";
 import { loadInputAsync } from "./load";
-import type { InputKind, LoadedInput, SourceLocation } from "./model";
+import type { CheckResult, Finding, InputSummary } from "./findings";
+import type { InputKind, LoadedInput } from "./model";
 import { allRules, findRule, SEVERITY_RANK, type Severity } from "./rules";
 
-export interface Finding {
-  rule: string;
-  severity: Severity;
-  address: string;
-  message: string;
-  symptom: string;
-  fix: string;
-  title: string;
-  /** The input (path) the finding came from. */
-  input: string;
-  related: string[];
-  location?: SourceLocation;
-  waived?: { reason: string; expires?: string };
-  /** A waiver matched but has expired: the finding counts again. */
-  waiver_expired?: { reason: string; expires: string };
-}
+export type { CheckResult, Finding, InputSummary } from "./findings";
 
 export interface CheckOptions {
   kind?: InputKind;
@@ -37,18 +23,6 @@ export interface CheckOptions {
   today?: string;
   /** Stream plans larger than this many bytes (tests use it to exercise streaming on small plans). */
   streamAbove?: number;
-}
-
-export interface InputSummary {
-  path: string;
-  kind: InputKind;
-  resources: number;
-  checked: number;
-}
-
-export interface CheckResult {
-  inputs: InputSummary[];
-  findings: Finding[];
 }
 
 export async function check(paths: string[], options: CheckOptions = {}): Promise<CheckResult> {

@@ -6,7 +6,7 @@ import { UsageError } from "./errors";
 import { loadInput } from "./load";
 import type { InputKind } from "./model";
 import { FORMATS, formatReport, type Format } from "./report";
-import { readConfig } from "./config";
+import { readConfig } from "./waivers";
 import { formatRulesDoc } from "./report/rules-doc";
 import { allRules, findRule } from "./rules";
 

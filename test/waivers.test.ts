@@ -3,7 +3,7 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { globMatch } from "../src/config";
+import { globMatch } from "../src/waivers";
 import { checkJson, planFixture, ROOT, runCli, tempFile } from "./helpers";
 
 const plan = planFixture("wg406-stage-without-acl");

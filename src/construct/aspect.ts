@@ -8,7 +8,7 @@
 import { Annotations, TerraformStack, type IAspect } from "cdktf";
 import type { IConstruct } from "constructs";
 import { checkModel, type CheckOptions } from "../check";
-import { applyWaivers, type Waiver } from "../config";
+import { applyWaivers, type Waiver } from "../waivers";
 import { stackDocumentToModel } from "../load/cdktf";
 import { modelTypes } from "../rules";
 

@@ -3,8 +3,8 @@ import { existsSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { InputError } from "../errors";
 import { makeModel, type LoadedInput, type Model } from "../model";
-import { configurationToModel, type ConfigFile } from "./config-documents";
-import { normalizeJsonSyntax } from "./hcl";
+import { configurationToModel, type ConfigFile } from "./terraform/documents";
+import { normalizeJsonSyntax } from "./terraform/hcl";
 import { parseJson, readTextFile } from "./json-file";
 
 type Json = Record<string, unknown>;

@@ -4,7 +4,7 @@
  * resource's ARN (existing infrastructure).
  */
 import { formatModule, moduleConfigPath, parseModuleAddress, parseTraversal, type Key, type ModuleStep } from "./address";
-import type { ConfigModule, Configuration } from "./config";
+import type { ConfigModule, Configuration } from "./config-references";
 import type { Edge, ModelResource } from "../model";
 
 /** Attributes whose values are ARN-like identifiers other resources point at. */

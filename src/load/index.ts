@@ -9,7 +9,7 @@ import { moduleConfigPath, parseModuleAddress } from "./address";
 import { assertPlan, planToModel } from "./plan";
 import { scanBlockLocations } from "./block-locations";
 import { streamPlanDocument } from "./plan-stream";
-import { loadHclDirectory } from "./hcl";
+import { loadHclDirectory } from "./terraform/hcl";
 import { loadCdktf } from "./cdktf";
 
 /** Above this size a plan is streamed instead of read as one string (V8 caps strings near 512 MB). */

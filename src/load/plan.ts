@@ -6,7 +6,7 @@
 import { InputError } from "../errors";
 import type { Action, ModelResource } from "../model";
 import { formatKey, parseModuleAddress, type Key } from "./address";
-import { emptyModule, moduleAt, providerRegion, type ConfigModule, type ConfigReference, type Configuration } from "./config";
+import { emptyModule, moduleAt, providerRegion, type ConfigModule, type ConfigReference, type Configuration } from "./config-references";
 import { buildEdges } from "./edges";
 import { makeModel, type Model } from "../model";
 

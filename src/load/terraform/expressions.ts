@@ -3,7 +3,7 @@
  * strings with `${...}`. This module finds the references in them, as Terraform lists them in plan
  * JSON, and evaluates the simple ones (variables, locals, each.key/value) to literal values.
  */
-import { setOwn } from "../own-property";
+import { setOwn } from "../../own-property";
 
 const TEMPLATE = /\$\{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}/g;
 const TRAVERSAL = /(?<![\w.\]"])((?:data\.)?[A-Za-z_][\w-]*(?:\.[A-Za-z_*][\w-]*|\[(?:\d+|"[^"]*"|[^\]]*)\])+)/g;

@@ -13,7 +13,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { UsageError } from "./errors";
-import type { Finding } from "./check";
+import type { Finding } from "./findings";
 import { allRules } from "./rules";
 
 export interface Waiver {

@@ -4,13 +4,13 @@
  * strings. Values are evaluated where they are literal, variables, locals or each.key/value; the rest
  * is recorded as unknown, and its references become edges exactly as for a plan.
  */
-import { formatKey, formatModule, moduleConfigPath, parseModuleAddress, type Key, type ModuleStep } from "./address";
-import { emptyModule, providerRegion, type ConfigModule, type ConfigReference, type Configuration } from "./config";
-import { buildEdges } from "./edges";
+import { formatKey, formatModule, moduleConfigPath, parseModuleAddress, type Key, type ModuleStep } from "../address";
+import { emptyModule, providerRegion, type ConfigModule, type ConfigReference, type Configuration } from "../config-references";
+import { buildEdges } from "../edges";
 import { evaluate, isExpression, isUnknown, referencesIn, type Scope } from "./expressions";
-import { makeModel, type ModelResource, type SourceLocation } from "../model";
-import { setOwn } from "../own-property";
-import type { PlanLoadResult } from "./plan";
+import { makeModel, type ModelResource, type SourceLocation } from "../../model";
+import { setOwn } from "../../own-property";
+import type { PlanLoadResult } from "../plan";
 
 type Json = Record<string, unknown>;
 

@@ -1,12 +1,12 @@
 /** A directory of `.tf` / `.tf.json` files → Model, with local modules followed. */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { InputError } from "../errors";
-import { setOwn } from "../own-property";
-import type { LoadedInput } from "../model";
-import { blocksAsArrays, configurationToModel, type ConfigFile, type ModuleReader } from "./config-documents";
+import { InputError } from "../../errors";
+import { setOwn } from "../../own-property";
+import type { LoadedInput } from "../../model";
+import { blocksAsArrays, configurationToModel, type ConfigFile, type ModuleReader } from "./documents";
 import { locateSyntaxError } from "./hcl-syntax";
-import { parseJson, readTextFile } from "./json-file";
+import { parseJson, readTextFile } from "../json-file";
 
 type Json = Record<string, unknown>;
 
