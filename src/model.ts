@@ -38,6 +38,8 @@ export interface ModelResource {
   before: Record<string, unknown> | null;
   /** `lifecycle` where the input shows it (.tf and CDKTF; plan JSON does not). */
   lifecycle?: { ignore_changes: string[] };
+  /** .tf: its count/for_each (or its module's) is not known before apply, so it may not be created. */
+  conditional?: true;
   /** Web ACLs: the rules of `rule_json`, decoded into the provider's block shape (see load/rule-json.ts). */
   decoded_rule_json?: unknown[];
   source?: SourceLocation;
@@ -77,6 +79,8 @@ export interface LoadedInput {
   model: Model;
   /** Resources in the input before filtering to the types rules read. */
   resourceCount: number;
+  /** What could not be read (a module not downloaded): shown as notices and in the JSON report. */
+  notes?: string[];
 }
 
 /** Deeper than any provider schema nests: what lies below is cut, so hostile input cannot exhaust a stack. */
