@@ -380,6 +380,8 @@ class Parser {
         const parts = t.str!;
         if (parts.length === 0) return { k: "lit", v: "" };
         if (parts.length === 1 && parts[0].k === "text") return { k: "lit", v: parts[0].text };
+        // "${x}" alone is x itself, not its string (HCL unwraps a lone interpolation)
+        if (parts.length === 1 && parts[0].k === "interp") return parts[0].x;
         return { k: "tpl", parts };
       }
       if (t.t === "ident") {

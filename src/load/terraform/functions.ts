@@ -86,8 +86,7 @@ def("element", [2, 2], ([l, i]) => {
   const items = list(l, "element() list");
   const n = int(i, "index");
   if (items.length === 0) throw new EvalError("cannot use element function with an empty list");
-  if (n < 0) throw new EvalError("cannot use element function with a negative index");
-  return items[n % items.length];
+  return items[((n % items.length) + items.length) % items.length]; // negative indexes count from the end
 }, { shallow: true });
 
 def("index", [2, 2], ([l, v]) => {
@@ -341,9 +340,8 @@ def("substr", [3, 3], ([s, o, l]) => {
   const cs = chars(toStr(s));
   let offset = int(o, "offset");
   let length = int(l, "length");
-  if (offset < 0) offset = cs.length + offset;
-  if (offset < 0) offset = 0;
-  if (offset > cs.length) throw new EvalError("offset out of bounds");
+  if (offset < 0) offset = Math.max(0, cs.length + offset);
+  if (offset >= cs.length) return "";
   if (length < 0 || offset + length > cs.length) length = cs.length - offset;
   return cs.slice(offset, offset + length).join("");
 });
@@ -355,7 +353,8 @@ def("replace", [3, 3], ([s, f, r]) => {
     const re = compileRegex(find.slice(1, -1), "g");
     return str.replace(re, goReplacement(rep));
   }
-  return find === "" ? str : str.split(find).join(rep);
+  // Go's strings.Replace: an empty search string matches at every character boundary
+  return find === "" ? [rep, ...chars(str).map((c) => c + rep)].join("") : str.split(find).join(rep);
 });
 def("indent", [2, 2], ([n, s]) => toStr(s).replace(/\n/g, `\n${" ".repeat(int(n, "spaces"))}`));
 def("regex", [2, 2], ([p, s]) => {
