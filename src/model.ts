@@ -71,6 +71,11 @@ export interface Model {
   edges_in: EdgeIndex;
   /** User options the rules read (thresholds), by name. */
   options: Record<string, unknown>;
+  /**
+   * .tf: resources (instance addresses) handed to modules that could not be read (not
+   * downloaded): what such a module does with them is unknown, so rules must not assume it does nothing.
+   */
+  unread_module_references?: string[];
 }
 
 export interface LoadedInput {

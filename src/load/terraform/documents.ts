@@ -48,10 +48,12 @@ interface Context {
   resourceCount: number;
   budget: Budget;
   rootDir: string;
+  /** References handed to modules that could not be read. */
+  unreadModuleReferences: Set<string>;
 }
 
 export function configurationToModel(dir: string, files: ConfigFile[], rootVars: Record<string, unknown>, keepTypes: ReadonlySet<string>, readModule: ModuleReader): PlanLoadResult {
-  const ctx: Context = { keepTypes, readModule, resources: [], moduleInstances: new Set(), providers: new Map(), resourceCount: 0, budget: new Budget(), rootDir: dir };
+  const ctx: Context = { keepTypes, readModule, resources: [], moduleInstances: new Set(), providers: new Map(), resourceCount: 0, budget: new Budget(), rootDir: dir, unreadModuleReferences: new Set() };
   let root: ConfigModule;
   try {
     root = loadModule(ctx, dir, files, [], rootVars, 0, false, []);
@@ -66,7 +68,12 @@ export function configurationToModel(dir: string, files: ConfigFile[], rootVars:
     r.region ??= local.region;
   }
   const edges = buildEdges(ctx.resources, config, ctx.moduleInstances);
-  return { model: makeModel(ctx.resources, edges), resourceCount: ctx.resourceCount };
+  const model = makeModel(ctx.resources, edges);
+  if (ctx.unreadModuleReferences.size) {
+    const handed = ctx.resources.filter((r) => ctx.unreadModuleReferences.has(r.address.replace(/\[[^\]]*\]/g, ""))).map((r) => r.address);
+    if (handed.length) model.unread_module_references = handed.sort();
+  }
+  return { model, resourceCount: ctx.resourceCount };
 }
 
 /** Blocks of one kind across the files of a module: hcl2json gives `kind.type.name = [body]`. */
@@ -161,14 +168,18 @@ function loadModule(ctx: Context, dir: string, files: ConfigFile[], steps: Modul
       const line = call.file.lineOf?.("module", call.name, "");
       throw new InputError(line ? `${call.file.file}:${line}` : call.file.file, `module "${call.name}" (source ${JSON.stringify(source)}): ${what}`);
     }
+    if (!child) {
+      const prefix = configPath ? `${configPath}.` : "";
+      for (const refs of inputRefs.values()) for (const ref of refs) if (/^(data\.)?[a-z][a-z0-9]*_\w*\.[\w-]+$/.test(ref)) ctx.unreadModuleReferences.add(prefix + ref);
+    }
     let childModule = emptyModule();
     for (const instance of expand(call.body, scope)) {
       const childInputs: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(call.body)) {
         if (MODULE_META.has(k)) continue;
-        // Partly known values (a map whose keys are known) are passed on: a for_each over them still expands.
-        const value = evaluate(v, instanceScope(scope, instance));
-        if (!isUnknown(value)) childInputs[k] = value;
+        // Unknown values are passed on as unknown (not left to the variable's default); partly known
+        // ones (a map whose keys are known) too, so that a for_each over them still expands.
+        childInputs[k] = evaluate(v, instanceScope(scope, instance));
       }
       const childSteps = [...steps, { name: call.name, key: instance.key }];
       if (child) childModule = loadModule(ctx, child.dir, child.files, childSteps, childInputs, depth + 1, conditional || instance.conditional === true, [...calledFrom, dir]);
@@ -309,6 +320,7 @@ function expandBody(node: unknown, scope: Scope, path: string, unknown: string[]
         }
         const blocks = Array.isArray(out[name]) ? (out[name] as unknown[]) : [];
         const entries: Array<[string | number, unknown]> = Array.isArray(items) ? items.map((v, i) => [i, v]) : isObject(items) ? Object.entries(items) : [];
+        scope.budget?.blocks(entries.length);
         for (const [key, value] of entries) {
           const inner: Scope = { ...scope, iterators: { ...scope.iterators, [iterator]: { key, value } } };
           blocks.push(expandBody(content, inner, at(`${name}.${blocks.length}`), unknown));
