@@ -26,6 +26,7 @@ const ARRAY = 1;
 export class JsonScanner {
   pos = 0;
   private readonly n: number;
+  private readonly stack: number[] = [];
 
   constructor(private readonly buf: Buffer) {
     this.n = buf.length;
@@ -56,8 +57,12 @@ export class JsonScanner {
 
   /** The next value, as JSON.parse gives it. */
   parse(): unknown {
-    this.peek();
+    const first = this.peek();
     const start = this.pos;
+    if (first === QUOTE) {
+      this.skipString();
+      return this.text(start, this.pos); // a string: no JSON.parse needed
+    }
     this.skip();
     return JSON.parse(this.buf.toString("utf8", start, this.pos));
   }
@@ -84,6 +89,68 @@ export class JsonScanner {
     }
   }
 
+  /**
+   * Skims an object and notes where its members are, without making strings: for each member the
+   * offsets of its key (quotes included) and of its value, flat in `out`: [keyStart, keyEnd,
+   * valueStart, ...]. Returns how many numbers it wrote (`out` is reused, so nothing is allocated).
+   */
+  memberOffsets(out: number[]): number {
+    let count = 0;
+    if (this.peek() !== OPEN_OBJECT) this.fail();
+    this.pos++;
+    if (this.peek() === CLOSE_OBJECT) {
+      this.pos++;
+      return count;
+    }
+    for (;;) {
+      if (this.peek() !== QUOTE) this.fail();
+      out[count++] = this.pos;
+      this.skipString();
+      out[count++] = this.pos;
+      this.colon();
+      this.peek();
+      out[count++] = this.pos;
+      this.skip();
+      const c = this.peek();
+      this.pos++;
+      if (c === CLOSE_OBJECT) return count;
+      if (c !== COMMA) this.fail(this.pos - 1);
+    }
+  }
+
+  /** The string at `start` (a value noted by memberOffsets) if it is one of `names`, else null; no string is made for others. */
+  stringIn(start: number, names: readonly string[]): string | null {
+    if (this.buf[start] !== QUOTE) return null;
+    const resume = this.pos;
+    this.pos = start;
+    this.skipString();
+    const end = this.pos;
+    this.pos = resume;
+    for (const name of names) if (this.keyIs(start, end, name)) return name;
+    return null;
+  }
+
+  /** Whether the string at [start, end) (quotes included) is `name`; escapes are decoded. */
+  keyIs(start: number, end: number, name: string): boolean {
+    const length = end - start - 2;
+    if (length === name.length) {
+      for (let k = 0; k < length; k++) if (this.buf[start + 1 + k] !== name.charCodeAt(k)) return false; // same length: an escape would make it longer
+      return true;
+    }
+    return length > name.length && this.hasEscape(start, end) && this.text(start, end) === name;
+  }
+
+  /** The string at [start, end), quotes included. */
+  text(start: number, end: number): string {
+    if (this.hasEscape(start, end)) return JSON.parse(this.buf.toString("utf8", start, end)) as string;
+    return this.buf.toString("utf8", start + 1, end - 1);
+  }
+
+  private hasEscape(start: number, end: number): boolean {
+    for (let i = start + 1; i < end - 1; i++) if (this.buf[i] === BACKSLASH) return true;
+    return false;
+  }
+
   /** Walks an array: `visit` is called at each element and must consume it. */
   elements(visit: () => void): void {
     if (this.peek() !== OPEN_ARRAY) this.fail();
@@ -103,7 +170,8 @@ export class JsonScanner {
 
   /** Skips one value, checking its syntax, without making anything. */
   skip(): void {
-    const stack: number[] = [];
+    const stack = this.stack; // one array for every skip: skipping allocates nothing
+    let depth = 0;
     for (;;) {
       let c = this.peek();
       if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
@@ -111,7 +179,7 @@ export class JsonScanner {
         const close = c === OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY;
         if (this.peek() === close) this.pos++;
         else {
-          stack.push(c === OPEN_OBJECT ? OBJECT : ARRAY);
+          stack[depth++] = c === OPEN_OBJECT ? OBJECT : ARRAY;
           if (c === OPEN_OBJECT) this.key();
           continue;
         }
@@ -123,9 +191,9 @@ export class JsonScanner {
       else this.fail();
       // After a value: close the containers it ends, or go on to the next member or element.
       for (;;) {
-        if (stack.length === 0) return;
+        if (depth === 0) return;
         c = this.peek();
-        const top = stack[stack.length - 1];
+        const top = stack[depth - 1];
         if (c === COMMA) {
           this.pos++;
           if (top === OBJECT) this.key();
@@ -133,7 +201,7 @@ export class JsonScanner {
         }
         if (c !== (top === OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY)) this.fail();
         this.pos++;
-        stack.pop();
+        depth--;
       }
     }
   }
@@ -149,19 +217,15 @@ export class JsonScanner {
     this.pos++;
   }
 
-  /** A string's text: the bytes as UTF-8 when it has no escapes, else JSON.parse of it. */
-  private text(start: number, end: number): string {
-    for (let i = start + 1; i < end; i++) if (this.buf[i] === BACKSLASH) return JSON.parse(this.buf.toString("utf8", start, end)) as string;
-    return this.buf.toString("utf8", start + 1, end - 1);
-  }
-
   private skipString(): void {
     const b = this.buf;
     const n = this.n;
     let i = this.pos + 1;
     for (;;) {
+      let c = b[i];
+      while (c > QUOTE && c !== BACKSLASH) c = b[++i]; // most bytes, in two comparisons (undefined at the end)
       if (i >= n) this.fail(n);
-      const c = b[i++];
+      i++;
       if (c === QUOTE) break;
       if (c === BACKSLASH) {
         const e = b[i++];

@@ -18,6 +18,9 @@ type ResourceKind = "change" | "state";
 /** Beyond these depths plan.ts does not look, so the scanner only checks the syntax there. */
 const MAX_MODULE_DEPTH = 64;
 const MAX_CONFIG_DEPTH = 32;
+/** What an irrelevant resource leaves: an object, so that plan.ts counts it (shared: nothing reads into it). */
+const IRRELEVANT = Object.freeze({});
+const CONFIG_RESOURCE_KEYS = new Set(["mode", "type", "name", "provider_config_key", "for_each_expression"]);
 
 export function scanPlanDocument(bytes: Buffer, keepTypes: ReadonlySet<string>, attributes: ModelAttributes): unknown {
   const s = new JsonScanner(bytes);
@@ -33,11 +36,17 @@ export function scanPlanDocument(bytes: Buffer, keepTypes: ReadonlySet<string>, 
 }
 
 class PlanReader {
+  /** Member offsets of the resource object being read (one array, reused). */
+  private readonly offsets: number[] = [];
+  private readonly typeList: readonly string[];
+
   constructor(
     private readonly s: JsonScanner,
-    private readonly keepTypes: ReadonlySet<string>,
+    keepTypes: ReadonlySet<string>,
     private readonly attributes: ModelAttributes,
-  ) {}
+  ) {
+    this.typeList = [...keepTypes];
+  }
 
   document(): Json {
     const doc: Json = {};
@@ -72,18 +81,20 @@ class PlanReader {
   /** A resource in resource_changes ("change") or in a module of planned_values or prior_state ("state"). */
   private resource(kind: ResourceKind): unknown {
     if (this.s.peek() !== 0x7b) return this.s.parse();
-    const starts = this.memberStarts();
-    const type = this.at(starts, "type");
-    const moduleAddress = this.at(starts, "module_address");
-    if (typeof type !== "string" || !this.keepTypes.has(type)) {
-      return typeof moduleAddress === "string" ? { module_address: moduleAddress } : {};
+    const members = this.offsets;
+    const count = this.s.memberOffsets(members);
+    const type = this.relevantType(members, count);
+    if (type === null) {
+      const moduleAddress = this.member(members, count, "module_address");
+      return typeof moduleAddress === "string" ? { module_address: moduleAddress } : IRRELEVANT;
     }
     const keep = this.attributes.get(type) ?? null;
+    const values = kind === "change" ? "change" : "values";
     const out: Json = {};
-    for (const [key, start] of starts) {
-      if (kind === "change" && key === "change") set(out, key, this.at(starts, key, () => this.change(keep)));
-      else if (kind === "state" && key === "values") set(out, key, this.at(starts, key, () => this.values(keep)));
-      else if (key !== "sensitive_values") set(out, key, this.at(starts, key, () => this.s.parse(), start));
+    for (let m = 0; m < count; m += 3) {
+      const key = this.s.text(members[m], members[m + 1]);
+      if (key === "sensitive_values") continue;
+      set(out, key, this.at(members[m + 2], key !== values ? () => this.s.parse() : kind === "change" ? () => this.change(keep) : () => this.values(keep)));
     }
     return out;
   }
@@ -128,31 +139,39 @@ class PlanReader {
 
   private configResource(): unknown {
     if (this.s.peek() !== 0x7b) return this.s.parse();
-    const starts = this.memberStarts();
-    const type = this.at(starts, "type");
-    if (typeof type !== "string" || !this.keepTypes.has(type)) return {};
+    const members = this.offsets;
+    const count = this.s.memberOffsets(members);
+    const type = this.relevantType(members, count);
+    if (type === null) return IRRELEVANT;
     const keep = this.attributes.get(type) ?? null;
     const out: Json = {};
-    for (const key of ["mode", "type", "name", "provider_config_key", "for_each_expression"]) {
-      if (starts.has(key)) set(out, key, this.at(starts, key));
+    for (let m = 0; m < count; m += 3) {
+      const key = this.s.text(members[m], members[m + 1]);
+      if (key === "expressions") set(out, key, this.at(members[m + 2], () => this.values(keep)));
+      else if (CONFIG_RESOURCE_KEYS.has(key)) set(out, key, this.at(members[m + 2], () => this.s.parse()));
     }
-    if (starts.has("expressions")) set(out, "expressions", this.at(starts, "expressions", () => this.values(keep)));
     return out;
   }
 
-  /** Skims an object, noting where each member's value starts (the last one of a repeated key, as JSON.parse). */
-  private memberStarts(): Map<string, number> {
-    const starts = new Map<string, number>();
-    this.s.members((key) => {
-      starts.set(key, this.s.pos); // a repeated key: the last value, in the first one's place, as JSON.parse
-      this.s.skip();
-    });
-    return starts;
+  /** The object's `type` if it is one the rules read (compared as bytes: no string for the others). */
+  private relevantType(members: number[], count: number): string | null {
+    for (let m = count - 3; m >= 0; m -= 3) {
+      // the last `type` counts, as in JSON.parse
+      if (this.s.keyIs(members[m], members[m + 1], "type")) return this.s.stringIn(members[m + 2], this.typeList);
+    }
+    return null;
   }
 
-  /** Reads a member noted by memberStarts (parsed, or with `read`), then returns to where the scan was. */
-  private at(starts: Map<string, number>, key: string, read: () => unknown = () => this.s.parse(), start = starts.get(key)): unknown {
-    if (start === undefined) return undefined;
+  /** The value of the last member named `key` (JSON.parse keeps the last of a repeated key). */
+  private member(members: number[], count: number, key: string): unknown {
+    for (let m = count - 3; m >= 0; m -= 3) {
+      if (this.s.keyIs(members[m], members[m + 1], key)) return this.at(members[m + 2], () => this.s.parse());
+    }
+    return undefined;
+  }
+
+  /** Reads the value at `start` with `read`, then returns to where the scan was. */
+  private at(start: number, read: () => unknown): unknown {
     const resume = this.s.pos;
     this.s.pos = start;
     try {

@@ -6,7 +6,7 @@
 import { InputError } from "../errors";
 import type { Action, ModelResource } from "../model";
 import { formatKey, parseModuleAddress, type Key } from "./address";
-import { emptyModule, moduleAt, providerRegion, type ConfigModule, type ConfigReference, type Configuration } from "./config-references";
+import { emptyModule, findConfigResource, moduleAt, providerRegion, type ConfigModule, type ConfigReference, type Configuration } from "./config-references";
 import { buildEdges } from "./edges";
 import { makeModel, type Model } from "../model";
 import type { ModelAttributes } from "../rules";
@@ -107,7 +107,7 @@ function resourceOf(rc: Json, values: Json, unknown: string[], action: Action, b
   const module = typeof rc.module_address === "string" ? rc.module_address : "";
   const index = typeof rc.index === "number" || typeof rc.index === "string" ? rc.index : null;
   const moduleNames = parseModuleAddress(module).map((s) => s.name);
-  const cfgResource = config ? moduleAt(config, moduleNames)?.resources.find((r) => r.mode === mode && r.type === type && r.name === name) : undefined;
+  const cfgResource = config ? findConfigResource(moduleAt(config, moduleNames), mode, type, name) : undefined;
   const provider = config ? providerRegion(config, moduleNames, cfgResource?.providerKey ?? null) : { key: "aws", region: null };
   const local = `${mode === "data" ? "data." : ""}${type}.${name}${index === null ? "" : formatKey(index)}`;
   return {
