@@ -27,7 +27,8 @@ cp "$tmp/policy.wasm" "$out/policy.wasm"
 
 $opa inspect -a --format json policies/wafguard > "$tmp/inspect.json"
 $opa eval --format json -d policies/wafguard 'data.wafguard.lib.model_types' > "$tmp/types.json"
-node scripts/extract-rules.mjs "$tmp/inspect.json" "$tmp/types.json" policies/wafguard/main.rego > "$out/rules.json"
+$opa eval --format json -d policies/wafguard '{"types": data.wafguard.lib.model_attributes, "always": data.wafguard.lib.model_attributes_always}' > "$tmp/attributes.json"
+node scripts/extract-rules.mjs "$tmp/inspect.json" "$tmp/types.json" policies/wafguard/main.rego "$tmp/attributes.json" > "$out/rules.json"
 # opa build can emit Wasm that does not validate (see main.rego): compile it here, not at a user's run.
 node -e 'new WebAssembly.Module(require("fs").readFileSync(process.argv[1]))' "$out/policy.wasm"
 

@@ -3,10 +3,12 @@
 // so a rule cannot ship without its documentation.
 import { readFileSync } from "node:fs";
 
-const [inspectFile, typesFile, mainFile] = process.argv.slice(2);
+const [inspectFile, typesFile, mainFile, attributesFile] = process.argv.slice(2);
 const mainRego = readFileSync(mainFile, "utf8");
 const inspect = JSON.parse(readFileSync(inspectFile, "utf8"));
 const types = JSON.parse(readFileSync(typesFile, "utf8")).result[0].expressions[0].value;
+const attributes = JSON.parse(readFileSync(attributesFile, "utf8")).result[0].expressions[0].value;
+const sortedAttributes = Object.fromEntries(Object.keys(attributes.types).sort().map((t) => [t, [...attributes.types[t]].sort()]));
 
 const SEVERITIES = ["error", "warning", "info"];
 const SYMPTOMS = ["403", "405", "202", "429", "502", "504", "apply-failure", "unprotected", "blind", "none"];
@@ -47,4 +49,4 @@ rules.sort((x, y) => x.id.localeCompare(y.id));
 const ids = rules.map((r) => r.id);
 const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
 if (duplicate) throw new Error(`rule ${duplicate} is defined twice`);
-process.stdout.write(JSON.stringify({ rules, modelTypes: [...types].sort() }, null, 2) + "\n");
+process.stdout.write(JSON.stringify({ rules, modelTypes: [...types].sort(), modelAttributes: sortedAttributes, modelAttributesAlways: [...attributes.always].sort() }, null, 2) + "\n");

@@ -25,7 +25,12 @@ export interface Rule {
 interface RulesFile {
   rules: Rule[];
   modelTypes: string[];
+  modelAttributes: Record<string, string[]>;
+  modelAttributesAlways: string[];
 }
+
+/** Per model type, the attributes the Model keeps of it; a type without an entry is kept whole. */
+export type ModelAttributes = ReadonlyMap<string, ReadonlySet<string>>;
 
 let cache: RulesFile | undefined;
 
@@ -45,4 +50,14 @@ export function findRule(id: string): Rule | undefined {
 /** The resource types some rule reads: the only ones the loaders keep. */
 export function modelTypes(): ReadonlySet<string> {
   return new Set(rulesFile().modelTypes);
+}
+
+/** The attributes some rule reads, per type (`model_attributes` in policies/wafguard/lib/model.rego). */
+export function modelAttributes(): ModelAttributes {
+  const file = rulesFile();
+  const out = new Map<string, ReadonlySet<string>>();
+  for (const [type, names] of Object.entries(file.modelAttributes)) {
+    if (!names.includes("*")) out.set(type, new Set([...names, ...file.modelAttributesAlways]));
+  }
+  return out;
 }

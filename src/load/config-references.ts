@@ -74,3 +74,18 @@ function localProviderName(providerKey: string | null): string {
   const colon = providerKey.lastIndexOf(":");
   return colon >= 0 ? providerKey.slice(colon + 1) : providerKey;
 }
+
+const resourceIndexes = new WeakMap<ConfigModule, Map<string, ConfigResource>>();
+
+/** A module's configuration block of a resource, by lookup (plans with thousands of resources). */
+export function findConfigResource(mod: ConfigModule | undefined, mode: string, type: string, name: string): ConfigResource | undefined {
+  if (!mod) return undefined;
+  let index = resourceIndexes.get(mod);
+  if (!index) {
+    index = new Map();
+    // the first block wins, as Array.find gave
+    for (const r of mod.resources) if (!index.has(`${r.mode} ${r.type} ${r.name}`)) index.set(`${r.mode} ${r.type} ${r.name}`, r);
+    resourceIndexes.set(mod, index);
+  }
+  return index.get(`${mode} ${type} ${name}`);
+}

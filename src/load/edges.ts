@@ -4,7 +4,7 @@
  * resource's ARN (existing infrastructure).
  */
 import { formatModule, moduleConfigPath, parseModuleAddress, parseTraversal, type Key, type ModuleStep } from "./address";
-import type { ConfigModule, Configuration } from "./config-references";
+import { findConfigResource, type ConfigModule, type Configuration } from "./config-references";
 import type { Edge, ModelResource } from "../model";
 
 /** Attributes whose values are ARN-like identifiers other resources point at. */
@@ -48,7 +48,7 @@ function referenceEdges(resources: ModelResource[], config: Configuration, modul
     if (r.action === "delete") continue; // gone from the configuration; value edges still link it
     const steps = parseModuleAddress(r.module);
     const mod = modules.get(moduleConfigPath(steps));
-    const cfg = mod?.resources.find((c) => c.mode === r.mode && c.type === r.type && c.name === r.name);
+    const cfg = findConfigResource(mod, r.mode, r.type, r.name);
     if (!cfg) continue;
     const scope: Scope = { module: steps, key: r.index, forEachRefs: cfg.forEachRefs };
     for (const expr of cfg.expressions) {

@@ -1,19 +1,22 @@
 /** Load: a path (plan JSON, .tf directory, cdk.tf.json, cdktf.out) → Model. Detects the kind. */
+import { constants } from "node:buffer";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { InputError } from "../errors";
 import type { InputKind, LoadedInput } from "../model";
-import { modelTypes } from "../rules";
-import { parseJson, readTextFile } from "./json-file";
+import { modelAttributes, modelTypes } from "../rules";
+import { decodeText, parseJson, readInputBytes } from "./json-file";
 import { moduleConfigPath, parseModuleAddress } from "./address";
 import { assertPlan, planToModel } from "./plan";
 import { scanBlockLocations } from "./block-locations";
 import { streamPlanDocument } from "./plan-stream";
+import { scanPlanDocument } from "./plan-scan";
+import { ScanError } from "./json-scanner";
 import { loadHclDirectory } from "./terraform/hcl";
 import { loadCdktf } from "./cdktf";
 
-/** Above this size a plan is streamed instead of read as one string (V8 caps strings near 512 MB). */
-export const STREAM_ABOVE_BYTES = 384 * 1024 * 1024;
+/** Above this size (the largest Buffer, 4 GiB in Node 20) a plan is streamed instead of scanned in memory. */
+export const STREAM_ABOVE_BYTES = constants.MAX_LENGTH;
 
 export interface LoadOptions {
   /** Force the input kind instead of detecting it. */
@@ -30,7 +33,9 @@ export async function loadInputAsync(path: string, options: LoadOptions = {}): P
   const kind = options.kind ?? detectKind(path);
   if (kind !== "plan" || statSync(path).isDirectory() || statSync(path).size <= (options.streamAbove ?? STREAM_ABOVE_BYTES)) return loadInput(path, options);
   const { doc, resourceChanges } = await streamPlanDocument(path, modelTypes());
-  return withSourceLocations(planInput(path, doc, resourceChanges), options.source);
+  assertPlan(path, doc);
+  const { model } = planToModel(doc, modelTypes(), modelAttributes(), resourceChanges);
+  return withSourceLocations({ path, kind: "plan", model, resourceCount: resourceChanges }, options.source);
 }
 
 export function loadInput(path: string, options: LoadOptions = {}): LoadedInput {
@@ -60,14 +65,31 @@ export function detectKind(path: string): InputKind {
 }
 
 function loadPlanFile(path: string): LoadedInput {
-  return planInput(path, parseJson(path, readTextFile(path)));
+  const bytes = readInputBytes(path);
+  let doc: unknown;
+  try {
+    doc = scanPlanDocument(bytes, modelTypes(), modelAttributes());
+  } catch (e) {
+    if (!(e instanceof ScanError || e instanceof SyntaxError)) throw e;
+    doc = parseWhole(path, bytes, e);
+  }
+  assertPlan(path, doc);
+  const { model, resourceCount } = planToModel(doc, modelTypes(), modelAttributes());
+  return { path, kind: "plan", model, resourceCount };
 }
 
-/** A parsed (or streamed) plan document → the loaded input. */
-function planInput(path: string, doc: unknown, resourceChanges?: number): LoadedInput {
-  assertPlan(path, doc);
-  const { model, resourceCount } = planToModel(doc, modelTypes(), resourceChanges);
-  return { path, kind: "plan", model, resourceCount };
+/**
+ * The scanner found the file is not JSON: JSON.parse of the whole text says where and why, in the
+ * words plans have always been reported with (and, were the scanner ever stricter, reads the plan).
+ * Text longer than a string can be is reported from the scanner's byte offset.
+ */
+function parseWhole(path: string, bytes: Buffer, e: ScanError | SyntaxError): unknown {
+  if (bytes.length <= constants.MAX_STRING_LENGTH) return parseJson(path, decodeText(path, bytes));
+  const offset = e instanceof ScanError ? e.offset : 0;
+  if (offset >= bytes.length) throw new InputError(path, "ends before its JSON is complete (truncated file?)");
+  let line = 1;
+  for (let i = bytes.indexOf(10); i >= 0 && i < offset; i = bytes.indexOf(10, i + 1)) line++;
+  throw new InputError(path, `is not valid JSON at line ${line}`);
 }
 
 

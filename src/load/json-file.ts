@@ -1,13 +1,14 @@
 /** Reading a JSON input file, with a clear error for each way a file handed to wafguard goes wrong. */
-import { readFileSync, statSync } from "node:fs";
+import { constants } from "node:buffer";
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { InputError } from "../errors";
 
-/** Reads `path` as UTF-8 text, rejecting binary plans, empty files (unless `allowEmpty`: .tf files) and other non-text. */
-export function readTextFile(path: string, options: { allowEmpty?: boolean } = {}): string {
+/** Reads `path` as bytes (files beyond 2 GiB too), rejecting directories, binary plans and other non-text. */
+export function readInputBytes(path: string): Buffer {
   let bytes: Buffer;
   try {
     if (statSync(path).isDirectory()) throw new InputError(path, "is a directory, not a file");
-    bytes = readFileSync(path);
+    bytes = readWhole(path);
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(path, `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
@@ -16,6 +17,34 @@ export function readTextFile(path: string, options: { allowEmpty?: boolean } = {
     throw new InputError(path, "is a binary plan file (a zip archive); convert it first: terraform show -json tfplan > plan.json");
   }
   if (bytes.subarray(0, 8192).includes(0)) throw new InputError(path, "is a binary file, not JSON or HCL text");
+  return bytes;
+}
+
+/** readFileSync stops at 2 GiB; a Buffer holds up to buffer.constants.MAX_LENGTH (4 GiB in Node 20). */
+function readWhole(path: string): Buffer {
+  const fd = openSync(path, "r");
+  try {
+    const size = fstatSync(fd).size;
+    if (size < 2 ** 31 - 1) return readFileSync(fd);
+    const out = Buffer.allocUnsafe(size);
+    for (let at = 0; at < size; ) {
+      const n = readSync(fd, out, at, Math.min(size - at, 1 << 30), at);
+      if (n === 0) return out.subarray(0, at);
+      at += n;
+    }
+    return out;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads `path` as UTF-8 text, rejecting binary plans, empty files (unless `allowEmpty`: .tf files) and other non-text. */
+export function readTextFile(path: string, options: { allowEmpty?: boolean } = {}): string {
+  return decodeText(path, readInputBytes(path), options);
+}
+
+export function decodeText(path: string, bytes: Buffer, options: { allowEmpty?: boolean } = {}): string {
+  if (bytes.length > constants.MAX_STRING_LENGTH) throw new InputError(path, `is larger than the longest string Node can hold (${constants.MAX_STRING_LENGTH} characters)`);
   let text = bytes.toString("utf8");
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a BOM, as Windows editors write
   if (!options.allowEmpty && !/\S/.test(text)) throw new InputError(path, "is empty; expected the output of terraform show -json"); // no trim(): it copies the whole text
@@ -37,7 +66,7 @@ export function parseJson(path: string, text: string): unknown {
   }
 }
 
-function lineOf(text: string, offset: number): number {
+export function lineOf(text: string, offset: number): number {
   let line = 1;
   for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
   return line;

@@ -6,9 +6,10 @@
 import { InputError } from "../errors";
 import type { Action, ModelResource } from "../model";
 import { formatKey, parseModuleAddress, type Key } from "./address";
-import { emptyModule, moduleAt, providerRegion, type ConfigModule, type ConfigReference, type Configuration } from "./config-references";
+import { emptyModule, findConfigResource, moduleAt, providerRegion, type ConfigModule, type ConfigReference, type Configuration } from "./config-references";
 import { buildEdges } from "./edges";
 import { makeModel, type Model } from "../model";
+import type { ModelAttributes } from "../rules";
 
 type Json = Record<string, unknown>;
 
@@ -41,12 +42,21 @@ export function assertPlan(path: string, doc: unknown): asserts doc is Json {
   }
 }
 
-/** `resourceChanges`: how many resource changes the plan had before streaming dropped irrelevant ones. */
-export function planToModel(doc: Json, keepTypes: ReadonlySet<string>, resourceChanges?: number): PlanLoadResult {
+/**
+ * `attributes`: the attributes kept per type (null: all, to compare with the trimmed Model in tests).
+ * `resourceChanges`: how many resource changes the plan had before streaming dropped irrelevant ones.
+ */
+export function planToModel(doc: Json, keepTypes: ReadonlySet<string>, attributes: ModelAttributes | null, resourceChanges?: number): PlanLoadResult {
   const moduleInstances = new Set<string>();
   const resources: ModelResource[] = [];
   let resourceCount = 0;
-  const config = readConfiguration(doc, keepTypes);
+  const config = readConfiguration(doc, keepTypes, attributes);
+  const makeResource = (rc: Json, values: Json, unknown: string[], action: Action, before: Json | null) => {
+    const keep = attributes?.get(String(rc.type));
+    return keep
+      ? resourceOf(rc, pick(values, keep), unknown.filter((p) => keep.has(p.split(".")[0])), action, before && pick(before, keep), config)
+      : resourceOf(rc, values, unknown, action, before, config);
+  };
 
   const changes = doc.resource_changes;
   if (Array.isArray(changes)) {
@@ -60,7 +70,7 @@ export function planToModel(doc: Json, keepTypes: ReadonlySet<string>, resourceC
       const after = isObject(change.after) ? change.after : null;
       const before = isObject(change.before) ? change.before : null;
       resources.push(
-        makeResource(rc, action === "delete" ? (before ?? {}) : (after ?? {}), unknownPaths(change.after_unknown), action, before, config),
+        makeResource(rc, action === "delete" ? (before ?? {}) : (after ?? {}), unknownPaths(change.after_unknown), action, before),
       );
     }
   } else {
@@ -68,7 +78,7 @@ export function planToModel(doc: Json, keepTypes: ReadonlySet<string>, resourceC
       resourceCount++;
       if (typeof r.module_address === "string") moduleInstances.add(r.module_address);
       if (typeof r.type !== "string" || !keepTypes.has(r.type)) return;
-      resources.push(makeResource(r, isObject(r.values) ? r.values : {}, [], "no-op", null, config));
+      resources.push(makeResource(r, isObject(r.values) ? r.values : {}, [], "no-op", null));
     });
   }
   // Data sources read while planning are in prior_state, with their known values (existing
@@ -76,21 +86,28 @@ export function planToModel(doc: Json, keepTypes: ReadonlySet<string>, resourceC
   const seen = new Set(resources.map((r) => r.address));
   walkPlannedModule(isObject(doc.prior_state) && isObject(doc.prior_state.values) ? doc.prior_state.values.root_module : undefined, 0, (r) => {
     if (r.mode !== "data" || typeof r.type !== "string" || !keepTypes.has(r.type) || seen.has(String(r.address))) return;
-    resources.push(makeResource(r, isObject(r.values) ? r.values : {}, [], "read", null, config));
+    resources.push(makeResource(r, isObject(r.values) ? r.values : {}, [], "read", null));
   });
   for (const r of resources) if (r.module) moduleInstances.add(r.module);
   const edges = buildEdges(resources, config, moduleInstances);
   return { model: makeModel(resources, edges), resourceCount: resourceChanges ?? resourceCount };
 }
 
-function makeResource(rc: Json, values: Json, unknown: string[], action: Action, before: Json | null, config: Configuration | null): ModelResource {
+/** The attributes of `values` that are in `keep`, in their order. */
+function pick(values: Json, keep: ReadonlySet<string>): Json {
+  const out: Json = {};
+  for (const k of Object.keys(values)) if (keep.has(k)) out[k] = values[k];
+  return out;
+}
+
+function resourceOf(rc: Json, values: Json, unknown: string[], action: Action, before: Json | null, config: Configuration | null): ModelResource {
   const type = String(rc.type);
   const name = String(rc.name);
   const mode = rc.mode === "data" ? "data" : "managed";
   const module = typeof rc.module_address === "string" ? rc.module_address : "";
   const index = typeof rc.index === "number" || typeof rc.index === "string" ? rc.index : null;
   const moduleNames = parseModuleAddress(module).map((s) => s.name);
-  const cfgResource = config ? moduleAt(config, moduleNames)?.resources.find((r) => r.mode === mode && r.type === type && r.name === name) : undefined;
+  const cfgResource = config ? findConfigResource(moduleAt(config, moduleNames), mode, type, name) : undefined;
   const provider = config ? providerRegion(config, moduleNames, cfgResource?.providerKey ?? null) : { key: "aws", region: null };
   const local = `${mode === "data" ? "data." : ""}${type}.${name}${index === null ? "" : formatKey(index)}`;
   return {
@@ -148,7 +165,7 @@ function walkPlannedModule(mod: unknown, depth: number, visit: (r: Json) => void
 
 // ---- configuration ----
 
-function readConfiguration(doc: Json, keepTypes: ReadonlySet<string>): Configuration | null {
+function readConfiguration(doc: Json, keepTypes: ReadonlySet<string>, attributes: ModelAttributes | null): Configuration | null {
   const cfg = doc.configuration;
   if (!isObject(cfg)) return null;
   const variables = isObject(doc.variables) ? doc.variables : {};
@@ -160,7 +177,7 @@ function readConfiguration(doc: Json, keepTypes: ReadonlySet<string>): Configura
       providers.set(normalized, { region: constantOrVariable(isObject(p.expressions) ? p.expressions.region : undefined, variables) });
     }
   }
-  return { root: readModule(cfg.root_module, keepTypes, 0), providers };
+  return { root: readModule(cfg.root_module, keepTypes, attributes, 0), providers };
 }
 
 /** Old plans key module providers `child:aws`; newer ones `module.child:aws`. */
@@ -184,14 +201,15 @@ function constantOrVariable(expr: unknown, variables: Json): string | null {
   return null;
 }
 
-function readModule(mod: unknown, keepTypes: ReadonlySet<string>, depth: number): ConfigModule {
+function readModule(mod: unknown, keepTypes: ReadonlySet<string>, attributes: ModelAttributes | null, depth: number): ConfigModule {
   const out = emptyModule();
   if (!isObject(mod) || depth > 32) return out;
   if (Array.isArray(mod.resources)) {
     for (const r of mod.resources) {
       if (!isObject(r) || typeof r.type !== "string" || typeof r.name !== "string" || !keepTypes.has(r.type)) continue;
       const expressions: ConfigReference[] = [];
-      collectReferences(r.expressions, [], expressions, 0);
+      const keep = attributes?.get(r.type);
+      collectReferences(keep && isObject(r.expressions) ? pick(r.expressions, keep) : r.expressions, [], expressions, 0);
       out.resources.push({
         mode: r.mode === "data" ? "data" : "managed",
         type: r.type,
@@ -213,7 +231,7 @@ function readModule(mod: unknown, keepTypes: ReadonlySet<string>, depth: number)
           inputs.set(k, refs.flatMap((x) => x.refs));
         }
       }
-      out.calls.set(name, { inputs, forEachRefs: refsOf(call.for_each_expression), module: readModule(call.module, keepTypes, depth + 1) });
+      out.calls.set(name, { inputs, forEachRefs: refsOf(call.for_each_expression), module: readModule(call.module, keepTypes, attributes, depth + 1) });
     }
   }
   if (isObject(mod.outputs)) {

@@ -31,6 +31,41 @@ model_types := {
 	"aws_wafv2_web_acl_rule_group_association",
 }
 
+# The attributes of each model type that the Model keeps, beside model_types: the loader drops
+# every other attribute (of `values`, `before`, `unknown` and configuration expressions), so a
+# rule that reads a new attribute declares it here. "*" keeps the whole object. A type of
+# model_types without an entry here is kept whole. test/model-attributes.test.ts fails when a rule
+# reads an undeclared attribute (static scan, and the same findings with the whole Model).
+# aws_wafv2_* are kept whole: rules and the traffic replay (src/traffic/) read every statement,
+# IP set, pattern set, rule group, association_config, default_action, custom_response_body,
+# visibility_config, name, scope, arn, and the `before` values of web ACLs.
+model_attributes := {
+	"aws_api_gateway_deployment": {"rest_api_id", "stage_name"},
+	"aws_api_gateway_gateway_response": {"response_type", "rest_api_id", "status_code"},
+	"aws_api_gateway_integration": {"rest_api_id", "timeout_milliseconds", "uri"},
+	# body: the traffic replay reads an OpenAPI body for the API's routes.
+	"aws_api_gateway_rest_api": {"body", "endpoint_configuration", "name"},
+	"aws_api_gateway_stage": {"deployment_id", "rest_api_id", "stage_name"},
+	"aws_apigatewayv2_api": {"name"},
+	"aws_apigatewayv2_stage": {"api_id", "name"},
+	"aws_cloudfront_distribution": {"origin"},
+	"aws_cloudwatch_log_group": {"name"},
+	"aws_kinesis_firehose_delivery_stream": {"name"},
+	"aws_lambda_function": {"timeout"},
+	"aws_s3_bucket": {"bucket"},
+	"aws_wafv2_ip_set": {"*"},
+	"aws_wafv2_regex_pattern_set": {"*"},
+	"aws_wafv2_rule_group": {"*"},
+	"aws_wafv2_web_acl": {"*"},
+	"aws_wafv2_web_acl_association": {"*"},
+	"aws_wafv2_web_acl_logging_configuration": {"*"},
+	"aws_wafv2_web_acl_rule": {"*"},
+	"aws_wafv2_web_acl_rule_group_association": {"*"},
+}
+
+# Kept for every type: the loader reads the region and the ARNs (value edges), rules read ids.
+model_attributes_always := {"arn", "execution_arn", "id", "invoke_arn", "region"}
+
 # Lookups built once per evaluation; rules call the functions below inside loops, so each
 # must cost a lookup, not a scan of the Model (edges_out/edges_in are indexed by the loader).
 by_address := {r.address: r | some r in input.resources}
