@@ -77,6 +77,11 @@ export interface LoadedInput {
   model: Model;
   /** Resources in the input before filtering to the types rules read. */
   resourceCount: number;
+  /**
+   * CDKTF output with several stacks: one Model per stack, evaluated separately (stacks are separate
+   * configurations, so the same address can be in two of them). `model` is then all of them, for display.
+   */
+  stackModels?: Model[];
 }
 
 /** Deeper than any provider schema nests: what lies below is cut, so hostile input cannot exhaust a stack. */

@@ -5,6 +5,8 @@ import { InputError } from "../errors";
 import type { InputKind, LoadedInput } from "../model";
 import { modelTypes } from "../rules";
 import { parseJson, readTextFile } from "./json-file";
+import { openProblem } from "./read-file";
+import { assertUniqueConfigAddresses, assertUniquePlanAddresses } from "./unique-addresses";
 import { moduleConfigPath, parseModuleAddress } from "./address";
 import { assertPlan, planToModel } from "./plan";
 import { scanBlockLocations } from "./block-locations";
@@ -26,7 +28,7 @@ export interface LoadOptions {
 
 /** Like loadInput, and streams plans too large to read whole. */
 export async function loadInputAsync(path: string, options: LoadOptions = {}): Promise<LoadedInput> {
-  if (!existsSync(path)) throw new InputError(path, "does not exist");
+  assertExists(path);
   const kind = options.kind ?? detectKind(path);
   if (kind !== "plan" || statSync(path).isDirectory() || statSync(path).size <= (options.streamAbove ?? STREAM_ABOVE_BYTES)) return loadInput(path, options);
   const { doc, resourceChanges } = await streamPlanDocument(path, modelTypes());
@@ -34,21 +36,33 @@ export async function loadInputAsync(path: string, options: LoadOptions = {}): P
 }
 
 export function loadInput(path: string, options: LoadOptions = {}): LoadedInput {
-  if (!existsSync(path)) throw new InputError(path, "does not exist");
+  assertExists(path);
   const kind = options.kind ?? detectKind(path);
   switch (kind) {
     case "plan":
       return withSourceLocations(loadPlanFile(path), options.source);
-    case "hcl":
-      return loadHclDirectory(statSync(path).isDirectory() ? path : dirname(path), modelTypes());
+    case "hcl": {
+      const loaded = loadHclDirectory(statSync(path).isDirectory() ? path : dirname(path), modelTypes());
+      assertUniqueConfigAddresses(loaded.path, loaded.model.resources);
+      return loaded;
+    }
     case "cdktf":
       return loadCdktf(path, modelTypes());
   }
 }
 
+/** A missing path, a symlink loop or a dangling symlink, in words. */
+function assertExists(path: string): void {
+  try {
+    statSync(path);
+  } catch (e) {
+    throw new InputError(path, openProblem(path, e as NodeJS.ErrnoException));
+  }
+}
+
 export function detectKind(path: string): InputKind {
   if (statSync(path).isDirectory()) {
-    const entries = readdirSync(path);
+    const entries = listDirectory(path);
     if (entries.includes("manifest.json") || entries.includes("cdk.tf.json")) return "cdktf";
     if (entries.some((e) => e.endsWith(".tf") || e.endsWith(".tf.json"))) return "hcl";
     throw new InputError(path, "is a directory with no .tf files, cdk.tf.json or cdktf.out manifest");
@@ -60,13 +74,22 @@ export function detectKind(path: string): InputKind {
 }
 
 function loadPlanFile(path: string): LoadedInput {
-  return planInput(path, parseJson(path, readTextFile(path)));
+  return planInput(path, parseJson(path, readTextFile(path), Infinity));
+}
+
+function listDirectory(path: string): string[] {
+  try {
+    return readdirSync(path);
+  } catch (e) {
+    throw new InputError(path, openProblem(path, e as NodeJS.ErrnoException));
+  }
 }
 
 /** A parsed (or streamed) plan document → the loaded input. */
 function planInput(path: string, doc: unknown, resourceChanges?: number): LoadedInput {
   assertPlan(path, doc);
   const { model, resourceCount } = planToModel(doc, modelTypes(), resourceChanges);
+  assertUniquePlanAddresses(path, model.resources);
   return { path, kind: "plan", model, resourceCount };
 }
 
