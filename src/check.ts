@@ -43,30 +43,33 @@ export async function check(paths: string[], options: CheckOptions = {}): Promis
 /** Evaluates one loaded input and joins in the rule metadata. */
 export function checkModel(loaded: LoadedInput, options: CheckOptions = {}, only = normalizeRuleIds(options.rules), skip = normalizeRuleIds(options.skipRules)): Finding[] {
   loaded.model.options = { ...options.options };
-  const byAddress = new Map(loaded.model.resources.map((r) => [r.address, r]));
   const findings: Finding[] = [];
-  for (const raw of evaluate(loaded.model)) {
-    if ((only && !only.has(raw.rule)) || skip?.has(raw.rule)) continue;
-    const rule = findRule(raw.rule);
-    if (!rule) throw new Error(`policy returned a finding for unknown rule ${raw.rule}`);
-    const finding: Finding = {
-      rule: raw.rule,
-      severity: (raw.severity as Severity | undefined) ?? rule.severity,
-      address: raw.address,
-      message: raw.message,
-      symptom: raw.symptom ?? rule.symptom,
-      fix: rule.fix,
-      title: rule.title,
-      input: loaded.path,
-      related: raw.related ?? [],
-    };
-    const source = byAddress.get(raw.address)?.source;
-    if (source) finding.location = source;
-    if ([raw.address, ...finding.related].some((a) => byAddress.get(a)?.conditional)) {
-      finding.conditional = true;
-      finding.message += " (if created: it rests on a resource whose count or for_each is not known before apply)";
+  for (const model of loaded.stackModels ?? [loaded.model]) {
+    model.options = { ...options.options };
+    const byAddress = new Map(model.resources.map((r) => [r.address, r]));
+    for (const raw of evaluate(model)) {
+      if ((only && !only.has(raw.rule)) || skip?.has(raw.rule)) continue;
+      const rule = findRule(raw.rule);
+      if (!rule) throw new Error(`policy returned a finding for unknown rule ${raw.rule}`);
+      const finding: Finding = {
+        rule: raw.rule,
+        severity: (raw.severity as Severity | undefined) ?? rule.severity,
+        address: raw.address,
+        message: raw.message,
+        symptom: raw.symptom ?? rule.symptom,
+        fix: rule.fix,
+        title: rule.title,
+        input: loaded.path,
+        related: raw.related ?? [],
+      };
+      const source = byAddress.get(raw.address)?.source;
+      if (source) finding.location = source;
+      if ([raw.address, ...finding.related].some((a) => byAddress.get(a)?.conditional)) {
+        finding.conditional = true;
+        finding.message += " (if created: it rests on a resource whose count or for_each is not known before apply)";
+      }
+      findings.push(finding);
     }
-    findings.push(finding);
   }
   return findings;
 }

@@ -1,11 +1,11 @@
 /** The `wafguard` command: check, rules, explain, model. Exit 0 clean, 1 findings, 2 the run failed. */
-import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { check, exitCodeFor, type FailOn } from "./check";
 import { UsageError } from "./errors";
 import { loadInput } from "./load";
 import type { InputKind } from "./model";
 import { FORMATS, formatReport, type Format } from "./report";
+import { writeReportFile } from "./report/output-file";
 import { readConfig } from "./waivers";
 import { formatRulesDoc } from "./report/rules-doc";
 import { allRules, findRule } from "./rules";
@@ -69,11 +69,14 @@ async function run(argv: string[]): Promise<number> {
       process.stdout.write(`${version()}\n`);
       return 0;
     case undefined:
+      // Not a request for help: a CI step that lost its arguments. Usage on stderr, and a failure.
+      process.stderr.write(`${USAGE}\n`);
+      return 2;
     case "help":
     case "--help":
     case "-h":
       process.stdout.write(`${USAGE}\n`);
-      return command === undefined ? 2 : 0;
+      return 0;
     default:
       throw new UsageError(`unknown command "${command}"; run wafguard --help`);
   }
@@ -118,13 +121,8 @@ async function runCheck(args: string[]): Promise<number> {
   const output = values.output as string | undefined;
   const color = !output && !values["no-color"] && process.stdout.isTTY === true && !process.env.NO_COLOR;
   const report = formatReport(format, result, { color, failOn });
-  if (output) {
-    try {
-      writeFileSync(output, report);
-    } catch (e) {
-      throw new UsageError(`cannot write ${output} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
-  } else process.stdout.write(report);
+  if (output) writeReportFile(output, report);
+  else process.stdout.write(report);
   return exitCodeFor(result.findings, failOn);
 }
 

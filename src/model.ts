@@ -86,6 +86,11 @@ export interface LoadedInput {
   resourceCount: number;
   /** What could not be read (a module not downloaded): shown as notices and in the JSON report. */
   notes?: string[];
+  /**
+   * CDKTF output with several stacks: one Model per stack, evaluated separately (stacks are separate
+   * configurations, so the same address can be in two of them). `model` is then all of them, for display.
+   */
+  stackModels?: Model[];
 }
 
 /** Deeper than any provider schema nests: what lies below is cut, so hostile input cannot exhaust a stack. */

@@ -11,8 +11,9 @@
  *
  * Any mistake in the file is exit 2: a waiver that silently does not apply is worse than none.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { lstatSync } from "node:fs";
 import { UsageError } from "./errors";
+import { MIB, readRegularFile } from "./load/read-file";
 import type { Finding } from "./findings";
 import { allRules } from "./rules";
 
@@ -31,33 +32,47 @@ export interface Config {
 }
 
 export const DEFAULT_CONFIG_FILE = ".wafguard.yml";
+/** A waiver file is written by hand; this is thousands of waivers. */
+const MAX_CONFIG_BYTES = 4 * MIB;
+/** YAML aliases expanded in all: more is an alias bomb (the `yaml` package's own guard). */
+const MAX_ALIAS_COUNT = 100;
 
-/** Reads `path`, or `.wafguard.yml` in the current directory if it exists, else an empty config. */
+/** Reads `path`, or `.wafguard.yml` in the current directory if anything has that name, else an empty config. */
 export function readConfig(path: string | undefined): Config {
-  const file = path ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+  // lstat, not exists: a dangling or looping .wafguard.yml is an error to report, not a file to ignore.
+  const file = path ?? (hasEntry(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
   if (!file) return { options: {}, waivers: [] };
-  let text: string;
+  return parseConfig(file, readRegularFile(file, MAX_CONFIG_BYTES).toString("utf8"));
+}
+
+function hasEntry(path: string): boolean {
   try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    throw new UsageError(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
   }
-  return parseConfig(file, text);
 }
 
 export function parseConfig(file: string, text: string): Config {
   // yaml is loaded only when there is a file to read: it costs a third of wafguard's start-up.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { parseDocument } = require("yaml") as typeof import("yaml");
-  const doc = parseDocument(text, { prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    throw new UsageError(`${file}:${e.linePos?.[0].line ?? 1}: not valid YAML (${e.message.split("\n")[0]})`);
-  }
-  const data: unknown = doc.toJS() ?? {};
+  // logLevel "error": warnings are not printed on stderr (they are errors below: a waiver file is exact).
+  const doc = parseDocument(text, { prettyErrors: false, logLevel: "error" });
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem) throw new UsageError(`${file}:${problem.linePos?.[0].line ?? 1}: not valid YAML (${yamlProblem(problem.message)})`);
   const fail = (what: string): never => {
     throw new UsageError(`${file}: ${what}`);
   };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (e) {
+    // An alias bomb, or an alias before its anchor.
+    fail(`not valid YAML (${yamlProblem((e as Error).message)})`);
+  }
+  if (isCircular(data)) fail("an alias refers to the mapping or list that holds it (a circular structure)");
   if (typeof data !== "object" || Array.isArray(data) || data === null) fail("expected a mapping with `options` and `waivers`");
   const root = data as Record<string, unknown>;
   const unknownKeys = Object.keys(root).filter((k) => k !== "options" && k !== "waivers");
@@ -65,6 +80,9 @@ export function parseConfig(file: string, text: string): Config {
 
   const options = root.options ?? {};
   if (typeof options !== "object" || Array.isArray(options) || options === null) fail("`options` must be a mapping");
+  for (const [key, value] of Object.entries(options as Record<string, unknown>)) {
+    if (value !== null && typeof value === "object") fail(`option "${key}" must be a number, string or boolean`);
+  }
 
   const known = new Set(allRules().map((r) => r.id));
   const waivers: Waiver[] = [];
@@ -105,8 +123,50 @@ export function applyWaivers(findings: Finding[], waivers: Waiver[], today = new
   }
 }
 
-/** `*` any run of characters, `?` one; everything else literal (addresses hold [ ] " . which glob libraries treat specially). */
+/**
+ * `*` any run of characters, `?` one; everything else literal (addresses hold [ ] " . which glob
+ * libraries treat specially). Matched without a regular expression: a pattern of many `*` would make
+ * one backtrack for minutes. Here a `*` is retried from one remembered place only, so the cost is at
+ * most pattern length × text length.
+ */
 export function globMatch(pattern: string, text: string): boolean {
-  const re = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${re}$`).test(text);
+  let p = 0;
+  let t = 0;
+  let star = -1; // the pattern index after the last `*`
+  let starText = 0; // where in the text that `*` currently ends
+  while (t < text.length) {
+    if (p < pattern.length && (pattern[p] === "?" || (pattern[p] !== "*" && pattern[p] === text[t]))) {
+      p++;
+      t++;
+    } else if (p < pattern.length && pattern[p] === "*") {
+      star = ++p;
+      starText = t;
+    } else if (star >= 0) {
+      p = star;
+      t = ++starText;
+    } else return false;
+  }
+  while (p < pattern.length && pattern[p] === "*") p++;
+  return p === pattern.length;
+}
+
+function yamlProblem(message: string): string {
+  return /call stack/i.test(message) ? "it nests too deeply" : message.split("\n")[0];
+}
+
+/** Whether a value (from YAML aliases) contains itself. Iterative: values may nest deeply. */
+function isCircular(value: unknown): boolean {
+  const onPath = new Set<object>();
+  const stack: Array<{ node: object; exit: boolean }> = value !== null && typeof value === "object" ? [{ node: value, exit: false }] : [];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    if (item.exit) {
+      onPath.delete(item.node);
+      continue;
+    }
+    if (onPath.has(item.node)) return true;
+    onPath.add(item.node);
+    stack.push({ node: item.node, exit: true });
+    for (const child of Object.values(item.node)) if (child !== null && typeof child === "object") stack.push({ node: child as object, exit: false });
+  }
+  return false;
 }

@@ -72,7 +72,7 @@ describe("waivers and options", () => {
     }
     const missing = runCli(["check", plan, "--waivers", "/nonexistent.yml"]);
     assert.equal(missing.status, 2);
-    assert.match(missing.stderr, /nonexistent\.yml: cannot be read/);
+    assert.match(missing.stderr, /nonexistent\.yml: does not exist/);
   });
 
   it("address globs: * any run, ? one character, everything else literal", () => {

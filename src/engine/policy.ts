@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { loadPolicySync } from "@open-policy-agent/opa-wasm";
 import type { Model } from "../model";
 import { hostBuiltins } from "./host-builtins";
+import { setOwn } from "../own-property";
 
 export const POLICY_DIR = join(__dirname, "..", "..", "..", "policies", "build");
 const ENTRYPOINT = "wafguard/main/findings";
@@ -31,7 +32,7 @@ function policyModule(): object {
 }
 
 export function evaluate(model: Model): RawFinding[] {
-  const input = JSON.stringify(model);
+  const input = wellFormedJson(model);
   // Size memory for the input up front (the evaluator's heap is a few times the input) so that
   // Wasm does not grow it page by page.
   const initial = Math.max(32, Math.ceil((input.length * 4) / PAGE) + 64);
@@ -39,4 +40,29 @@ export function evaluate(model: Model): RawFinding[] {
   const encoded = new TextEncoder().encode(input);
   const result = policy.evaluate(encoded.buffer as ArrayBuffer, ENTRYPOINT) as Array<{ result: RawFinding[] }>;
   return result.length > 0 ? result[0].result : [];
+}
+
+/**
+ * JSON.stringify writes a lone UTF-16 surrogate (JSON text may hold "\ud800") as an escape that the
+ * Wasm policy's JSON parser rejects. `opa eval` (Go's JSON decoder) reads each as U+FFFD; so does this,
+ * by rewriting strings and keys, only when the text has such an escape at all.
+ */
+export function wellFormedJson(value: unknown): string {
+  const text = JSON.stringify(value);
+  return /\\ud[89a-f]/i.test(text) ? JSON.stringify(toWellFormed(value)) : text;
+}
+
+declare global {
+  interface String {
+    toWellFormed(): string; // Node 20; not yet in TypeScript's ES2022 lib
+  }
+}
+
+function toWellFormed(value: unknown): unknown {
+  if (typeof value === "string") return value.toWellFormed();
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map(toWellFormed);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) setOwn(out, k.toWellFormed(), toWellFormed(v));
+  return out;
 }

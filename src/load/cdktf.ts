@@ -1,11 +1,12 @@
 /** CDKTF output → Model: a `cdk.tf.json`, or a `cdktf.out` directory with every stack of its manifest. */
 import { existsSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, isAbsolute, join, relative } from "node:path";
 import { InputError } from "../errors";
 import { makeModel, type LoadedInput, type Model } from "../model";
 import { configurationToModel, type ConfigFile } from "./terraform/documents";
 import { normalizeJsonSyntax } from "./terraform/hcl";
 import { parseJson, readTextFile } from "./json-file";
+import { assertUniqueConfigAddresses } from "./unique-addresses";
 
 type Json = Record<string, unknown>;
 
@@ -23,7 +24,7 @@ export function loadCdktf(path: string, keepTypes: ReadonlySet<string>): LoadedI
     models.flatMap((m) => m.resources),
     models.flatMap((m) => m.edges),
   );
-  return { path, kind: "cdktf", model, resourceCount };
+  return { path, kind: "cdktf", model, resourceCount, ...(models.length > 1 ? { stackModels: models } : {}) };
 }
 
 function stackFiles(path: string): string[] {
@@ -31,13 +32,26 @@ function stackFiles(path: string): string[] {
   const direct = join(path, "cdk.tf.json");
   if (existsSync(direct)) return [direct];
   const manifestPath = join(path, "manifest.json");
-  const manifest = parseJson(manifestPath, readTextFile(manifestPath)) as { stacks?: Record<string, { synthesizedStackPath?: string }> };
-  const files = Object.values(manifest.stacks ?? {})
-    .map((s) => s.synthesizedStackPath)
-    .filter((p): p is string => typeof p === "string")
-    .map((p) => join(path, p));
-  if (files.length === 0) throw new InputError(manifestPath, "lists no stacks with a synthesizedStackPath");
-  return files;
+  const manifest = parseJson(manifestPath, readTextFile(manifestPath));
+  if (!isObject(manifest) || !isObject(manifest.stacks)) throw new InputError(manifestPath, "is not a CDKTF manifest (expected an object with a `stacks` object)");
+  const files = new Set<string>(); // a stack listed twice is read once
+  for (const [name, stack] of Object.entries(manifest.stacks)) {
+    if (!isObject(stack) || typeof stack.synthesizedStackPath !== "string") {
+      throw new InputError(manifestPath, `stack "${name}" has no synthesizedStackPath (expected an object such as { "synthesizedStackPath": "stacks/${name}/cdk.tf.json" })`);
+    }
+    const file = join(path, stack.synthesizedStackPath);
+    // cdktf writes stacks inside its output directory; a path that leaves it is not cdktf's.
+    if (isAbsolute(stack.synthesizedStackPath) || relative(path, file).startsWith("..")) {
+      throw new InputError(manifestPath, `stack "${name}" has a synthesizedStackPath outside ${path}`);
+    }
+    files.add(file);
+  }
+  if (files.size === 0) throw new InputError(manifestPath, "lists no stacks");
+  return [...files];
+}
+
+function isObject(v: unknown): v is Json {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 function loadStack(file: string, keepTypes: ReadonlySet<string>) {
@@ -59,6 +73,8 @@ export function stackDocumentToModel(raw: Json, file: string, keepTypes: Readonl
       return typeof meta?.path === "string" ? meta.path : undefined;
     },
   };
-  return configurationToModel(dirname(file), [configFile], {}, keepTypes, () => null);
+  const loaded = configurationToModel(dirname(file), [configFile], {}, keepTypes, () => null);
+  assertUniqueConfigAddresses(file, loaded.model.resources);
+  return loaded;
 }
 

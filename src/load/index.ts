@@ -6,6 +6,8 @@ import { InputError } from "../errors";
 import type { InputKind, LoadedInput } from "../model";
 import { modelAttributes, modelTypes } from "../rules";
 import { decodeText, parseJson, readInputBytes } from "./json-file";
+import { openProblem } from "./read-file";
+import { assertUniqueConfigAddresses, assertUniquePlanAddresses } from "./unique-addresses";
 import { moduleConfigPath, parseModuleAddress } from "./address";
 import { assertPlan, planToModel } from "./plan";
 import { scanBlockLocations } from "./block-locations";
@@ -29,31 +31,44 @@ export interface LoadOptions {
 
 /** Like loadInput, and streams plans too large to read whole. */
 export async function loadInputAsync(path: string, options: LoadOptions = {}): Promise<LoadedInput> {
-  if (!existsSync(path)) throw new InputError(path, "does not exist");
+  assertExists(path);
   const kind = options.kind ?? detectKind(path);
   if (kind !== "plan" || statSync(path).isDirectory() || statSync(path).size <= (options.streamAbove ?? STREAM_ABOVE_BYTES)) return loadInput(path, options);
   const { doc, resourceChanges } = await streamPlanDocument(path, modelTypes());
   assertPlan(path, doc);
   const { model } = planToModel(doc, modelTypes(), modelAttributes(), resourceChanges);
+  assertUniquePlanAddresses(path, model.resources);
   return withSourceLocations({ path, kind: "plan", model, resourceCount: resourceChanges }, options.source);
 }
 
 export function loadInput(path: string, options: LoadOptions = {}): LoadedInput {
-  if (!existsSync(path)) throw new InputError(path, "does not exist");
+  assertExists(path);
   const kind = options.kind ?? detectKind(path);
   switch (kind) {
     case "plan":
       return withSourceLocations(loadPlanFile(path), options.source);
-    case "hcl":
-      return loadHclDirectory(statSync(path).isDirectory() ? path : dirname(path), modelTypes());
+    case "hcl": {
+      const loaded = loadHclDirectory(statSync(path).isDirectory() ? path : dirname(path), modelTypes());
+      assertUniqueConfigAddresses(loaded.path, loaded.model.resources);
+      return loaded;
+    }
     case "cdktf":
       return loadCdktf(path, modelTypes());
   }
 }
 
+/** A missing path, a symlink loop or a dangling symlink, in words. */
+function assertExists(path: string): void {
+  try {
+    statSync(path);
+  } catch (e) {
+    throw new InputError(path, openProblem(path, e as NodeJS.ErrnoException));
+  }
+}
+
 export function detectKind(path: string): InputKind {
   if (statSync(path).isDirectory()) {
-    const entries = readdirSync(path);
+    const entries = listDirectory(path);
     if (entries.includes("manifest.json") || entries.includes("cdk.tf.json")) return "cdktf";
     if (entries.some((e) => e.endsWith(".tf") || e.endsWith(".tf.json"))) return "hcl";
     throw new InputError(path, "is a directory with no .tf files, cdk.tf.json or cdktf.out manifest");
@@ -75,6 +90,7 @@ function loadPlanFile(path: string): LoadedInput {
   }
   assertPlan(path, doc);
   const { model, resourceCount } = planToModel(doc, modelTypes(), modelAttributes());
+  assertUniquePlanAddresses(path, model.resources);
   return { path, kind: "plan", model, resourceCount };
 }
 
@@ -84,12 +100,20 @@ function loadPlanFile(path: string): LoadedInput {
  * Text longer than a string can be is reported from the scanner's byte offset.
  */
 function parseWhole(path: string, bytes: Buffer, e: ScanError | SyntaxError): unknown {
-  if (bytes.length <= constants.MAX_STRING_LENGTH) return parseJson(path, decodeText(path, bytes));
+  if (bytes.length <= constants.MAX_STRING_LENGTH) return parseJson(path, decodeText(path, bytes), Infinity);
   const offset = e instanceof ScanError ? e.offset : 0;
   if (offset >= bytes.length) throw new InputError(path, "ends before its JSON is complete (truncated file?)");
   let line = 1;
   for (let i = bytes.indexOf(10); i >= 0 && i < offset; i = bytes.indexOf(10, i + 1)) line++;
   throw new InputError(path, `is not valid JSON at line ${line}`);
+}
+
+function listDirectory(path: string): string[] {
+  try {
+    return readdirSync(path);
+  } catch (e) {
+    throw new InputError(path, openProblem(path, e as NodeJS.ErrnoException));
+  }
 }
 
 

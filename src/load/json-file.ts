@@ -1,41 +1,24 @@
 /** Reading a JSON input file, with a clear error for each way a file handed to wafguard goes wrong. */
 import { constants } from "node:buffer";
-import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { InputError } from "../errors";
+import { MIB, readRegularFile } from "./read-file";
 
-/** Reads `path` as bytes (files beyond 2 GiB too), rejecting directories, binary plans and other non-text. */
-export function readInputBytes(path: string): Buffer {
-  let bytes: Buffer;
-  try {
-    if (statSync(path).isDirectory()) throw new InputError(path, "is a directory, not a file");
-    bytes = readWhole(path);
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError(path, `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+/** `.tf` and `.tfvars` files are written by hand: anything this large is not a configuration. */
+export const MAX_HCL_BYTES = 16 * MIB;
+
+/** Plans are scanned from bytes, so any size a Buffer holds; hand-written configurations are capped. */
+function maxBytesFor(path: string): number {
+  return /\.(tf|tfvars)$/.test(path) ? MAX_HCL_BYTES : constants.MAX_LENGTH;
+}
+
+/** Reads `path` as bytes (regular files only, within a size limit), rejecting binary plans and other non-text. */
+export function readInputBytes(path: string, maxBytes = maxBytesFor(path)): Buffer {
+  const bytes = readRegularFile(path, maxBytes);
   if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
     throw new InputError(path, "is a binary plan file (a zip archive); convert it first: terraform show -json tfplan > plan.json");
   }
   if (bytes.subarray(0, 8192).includes(0)) throw new InputError(path, "is a binary file, not JSON or HCL text");
   return bytes;
-}
-
-/** readFileSync stops at 2 GiB; a Buffer holds up to buffer.constants.MAX_LENGTH (4 GiB in Node 20). */
-function readWhole(path: string): Buffer {
-  const fd = openSync(path, "r");
-  try {
-    const size = fstatSync(fd).size;
-    if (size < 2 ** 31 - 1) return readFileSync(fd);
-    const out = Buffer.allocUnsafe(size);
-    for (let at = 0; at < size; ) {
-      const n = readSync(fd, out, at, Math.min(size - at, 1 << 30), at);
-      if (n === 0) return out.subarray(0, at);
-      at += n;
-    }
-    return out;
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** Reads `path` as UTF-8 text, rejecting binary plans, empty files (unless `allowEmpty`: .tf files) and other non-text. */
@@ -51,10 +34,20 @@ export function decodeText(path: string, bytes: Buffer, options: { allowEmpty?: 
   return text;
 }
 
-/** Parses JSON text, turning a syntax error into a one-line message with the line number. */
-export function parseJson(path: string, text: string): unknown {
+/**
+ * Configurations (.tf.json, CDKTF stacks, manifests) nest far less than this; the loaders that walk
+ * them recurse, so deeper documents are refused here rather than overflowing the stack later.
+ */
+export const MAX_JSON_DEPTH = 256;
+
+/**
+ * Parses JSON text, turning a syntax error into a one-line message with the line number, and refusing
+ * documents nested deeper than `maxDepth` (plans pass Infinity: their loader bounds its own walks).
+ */
+export function parseJson(path: string, text: string, maxDepth = MAX_JSON_DEPTH): unknown {
+  let doc: unknown;
   try {
-    return JSON.parse(text);
+    doc = JSON.parse(text);
   } catch (e) {
     const message = (e as Error).message;
     if (/Unexpected end of JSON input|Unterminated string/.test(message)) {
@@ -64,6 +57,39 @@ export function parseJson(path: string, text: string): unknown {
     const where = position ? ` at line ${lineOf(text, Number(position[1]))}` : "";
     throw new InputError(path, `is not valid JSON${where}: ${message.replace(/\s*in JSON at position \d+[\s\S]*$/, "").replace(/, "[\s\S]*" is not valid JSON$/, "")}`);
   }
+  if (maxDepth !== Infinity && nestsDeeperThan(doc, maxDepth)) {
+    throw new InputError(path, `nests objects and arrays more than ${maxDepth} levels deep (from line ${lineOf(text, offsetAtDepth(text, maxDepth))}), which no configuration does`);
+  }
+  return doc;
+}
+
+/** Iterative, so that the check itself cannot overflow the stack. */
+function nestsDeeperThan(doc: unknown, maxDepth: number): boolean {
+  const stack: Array<{ value: object; depth: number }> = doc !== null && typeof doc === "object" ? [{ value: doc, depth: 1 }] : [];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    if (item.depth > maxDepth) return true;
+    for (const child of Array.isArray(item.value) ? item.value : Object.values(item.value)) {
+      if (child !== null && typeof child === "object") stack.push({ value: child as object, depth: item.depth + 1 });
+    }
+  }
+  return false;
+}
+
+/** Where the text first opens its `depth + 1`-th level (outside strings). */
+function offsetAtDepth(text: string, depth: number): number {
+  let level = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 92) i++; // backslash: skip the escaped character
+      else if (ch === 34) inString = false;
+    } else if (ch === 34) inString = true;
+    else if (ch === 91 || ch === 123) {
+      if (++level > depth) return i;
+    } else if (ch === 93 || ch === 125) level--;
+  }
+  return 0;
 }
 
 export function lineOf(text: string, offset: number): number {

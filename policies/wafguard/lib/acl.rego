@@ -41,25 +41,47 @@ takes_override_action(rule) if managed_group(rule)
 
 takes_override_action(rule) if is_group_reference(rule)
 
-# The action a rule sets: "allow", "block", "count", "captcha" or "challenge".
-action(rule) := name if {
+# The actions set in a rule's `action` block. AWS takes exactly one; more is WG108's finding.
+action_names(rule) := {name |
 	some name, v in lib.block(rule, "action")
+	count(v) > 0
+}
+
+# The action a rule sets: "allow", "block", "count", "captcha" or "challenge". Undefined unless
+# exactly one is set, so that `allow {}` and `block {}` together cannot make two answers.
+action(rule) := name if {
+	names := action_names(rule)
+	count(names) == 1
+	some name in names
+}
+
+# The override actions set in a rule's `override_action` block.
+override_names(rule) := {name |
+	some name, v in lib.block(rule, "override_action")
 	count(v) > 0
 }
 
 # A rule group applies its own rules' actions (`none`), or only counts (`count`).
 override(rule) := name if {
-	some name, v in lib.block(rule, "override_action")
-	count(v) > 0
+	names := override_names(rule)
+	count(names) == 1
+	some name in names
 }
 
 enforcing(rule) if override(rule) == "none"
 
-# The actions a managed group's rules are overridden to, by rule name.
-overrides(group) := {o.name: name |
-	some o in object.get(group, "rule_action_override", [])
-	some name, v in lib.block(o, "action_to_use")
-	count(v) > 0
+# The actions a managed group's rules are overridden to, by rule name. A name overridden to two
+# different actions (which AWS rejects) has none here rather than making the object conflict.
+overrides(group) := {rule_name: action |
+	some rule_name in {o.name | some o in object.get(group, "rule_action_override", [])}
+	actions := {name |
+		some o in object.get(group, "rule_action_override", [])
+		o.name == rule_name
+		some name, v in lib.block(o, "action_to_use")
+		count(v) > 0
+	}
+	count(actions) == 1
+	some action in actions
 }
 
 # A rule of an enforcing AWS managed group whose action is not overridden to count or allow, and

@@ -95,6 +95,13 @@ targets(from, attribute) := {by_address[e.to] | some e in edges_from(from, attri
 # Resources that point at `to` through `attribute`.
 sources(to, attribute) := {by_address[e.from] | some e in object.get(input.edges_in, [to, attribute], [])}
 
+# A number in a message. format_int fails inside Wasm on numbers beyond 64-bit integers (a plan can
+# hold 1e308), so those are written as JSON writes them.
+format_number(n) := format_int(n, 10) if {
+	is_number(n)
+	abs(n) < 1000000000000000
+} else := json.marshal(n)
+
 # The first element of a nested block (plan JSON gives blocks as arrays).
 block(obj, name) := obj[name][0]
 

@@ -321,7 +321,7 @@ wg405 contains finding if {
 	count(others) > 0
 	finding := lib.finding_related(
 		a.address, concat("", [
-			"is one of ", format_int(count(others) + 1, 10), " associations for stage ", s.address,
+			"is one of ", lib.format_number(count(others) + 1), " associations for stage ", s.address,
 			" (also: ", concat(", ", sort(others)), "); only the last one applied takes effect",
 		]),
 		array.concat([s.address], sort(others)),
@@ -341,7 +341,7 @@ wg405 contains finding if {
 	count(others) > 0
 	finding := lib.finding_related(
 		a.address, concat("", [
-			"is one of ", format_int(count(others) + 1, 10), " associations for stage ", arn,
+			"is one of ", lib.format_number(count(others) + 1), " associations for stage ", arn,
 			" (also: ", concat(", ", sort(others)), "); only the last one applied takes effect",
 		]),
 		sort(others),

@@ -57,7 +57,7 @@ wg501 contains finding if {
 	m.field.oversize_handling == "MATCH"
 	finding := lib.finding(entry.address, concat("", [
 		"rule \"", entry.rule.name, "\" blocks every request whose body is over ",
-		format_int(inspection_limit(acl) / 1024, 10), " KB (", m.kind, " oversize_handling = MATCH)",
+		lib.format_number(inspection_limit(acl) / 1024), " KB (", m.kind, " oversize_handling = MATCH)",
 	]))
 }
 
@@ -135,8 +135,8 @@ wg503 contains finding if {
 	size.size >= limit
 	object.get(m.field, "oversize_handling", "CONTINUE") == "CONTINUE"
 	finding := lib.finding(entry.address, concat("", [
-		"rule \"", entry.rule.name, "\" checks for bodies ", size.comparison_operator, " ", format_int(size.size, 10),
-		" bytes, but WAF inspects at most ", format_int(limit, 10), " bytes: it never matches",
+		"rule \"", entry.rule.name, "\" checks for bodies ", size.comparison_operator, " ", lib.format_number(size.size),
+		" bytes, but WAF inspects at most ", lib.format_number(limit), " bytes: it never matches",
 	]))
 }
 
@@ -171,7 +171,7 @@ wg504 contains finding if {
 	some entry in acls.rules(acl)
 	acls.blocks_with(entry.rule, "AWSManagedRulesCommonRuleSet", "SizeRestrictions_BODY")
 	finding := lib.finding(entry.address, concat("", [
-		"raises the body inspection limit to ", format_int(inspection_limit(acl) / 1024, 10),
+		"raises the body inspection limit to ", lib.format_number(inspection_limit(acl) / 1024),
 		" KB but rule \"", entry.rule.name, "\" still blocks bodies over 8 KB (SizeRestrictions_BODY)",
 	]))
 }

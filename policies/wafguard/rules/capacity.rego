@@ -49,7 +49,7 @@ wg601 contains finding if {
 	edge_optimized(api)
 	finding := lib.finding_related(
 		integration.address, concat("", [
-			"sets timeout_milliseconds = ", format_int(timeout(integration), 10), " on edge-optimized API ", api.address,
+			"sets timeout_milliseconds = ", lib.format_number(timeout(integration)), " on edge-optimized API ", api.address,
 			", which allows at most 29000",
 		]),
 		[api.address],
@@ -79,7 +79,7 @@ wg602 contains finding if {
 	t := timeout(integration)
 	is_number(t)
 	not out_of_range_ok(t)
-	finding := lib.finding(integration.address, concat("", ["sets timeout_milliseconds = ", format_int(t, 10), "; API Gateway accepts 50 to 300000"]))
+	finding := lib.finding(integration.address, concat("", ["sets timeout_milliseconds = ", lib.format_number(t), "; API Gateway accepts 50 to 300000"]))
 }
 
 out_of_range_ok(t) if {
@@ -120,8 +120,8 @@ wg603 contains finding if {
 	seconds * 1000 > timeout(integration)
 	finding := lib.finding_related(
 		integration.address, concat("", [
-			"waits ", format_int(timeout(integration), 10), " ms for ", fn.address, ", which may run ",
-			format_int(seconds, 10), " s: callers get 504 while it keeps running",
+			"waits ", lib.format_number(timeout(integration)), " ms for ", fn.address, ", which may run ",
+			lib.format_number(seconds), " s: callers get 504 while it keeps running",
 		]),
 		[fn.address],
 	)
@@ -177,7 +177,7 @@ wg604 contains finding if {
 	total > 1500
 	finding := object.union(
 		lib.finding(acl.address, concat("", [
-			"uses an estimated ", format_int(total, 10), " WCUs (estimate: ", limit_note(total), ")",
+			"uses an estimated ", lib.format_number(total), " WCUs (estimate: ", limit_note(total), ")",
 		])),
 		{"severity": severity_of(total)},
 	)

@@ -199,7 +199,7 @@ rule_ip_sets(acl, entry) := {s |
 	entry.origin == "rule"
 	some i, r in acl.values.rule
 	r == entry.rule
-	prefix := concat("", ["rule.", format_int(i, 10), ".statement.0.ip_set_reference_statement."])
+	prefix := concat("", ["rule.", lib.format_number(i), ".statement.0.ip_set_reference_statement."])
 	some e in lib.edges_from(acl.address, "rule.statement.ip_set_reference_statement.arn")
 	startswith(e.path, prefix)
 	s := lib.by_address[e.to]
@@ -359,5 +359,5 @@ wg209 contains finding if {
 	some set in live_sets
 	n := count(addresses(set))
 	n > 10000
-	finding := lib.finding(set.address, concat("", ["has ", format_int(n, 10), " addresses; an IP set holds at most 10,000"]))
+	finding := lib.finding(set.address, concat("", ["has ", lib.format_number(n), " addresses; an IP set holds at most 10,000"]))
 }

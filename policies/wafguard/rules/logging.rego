@@ -131,7 +131,7 @@ wg152 contains finding if {
 		count({e.to | some e in lib.edges_from(c.address, "log_destination_configs")}),
 	])
 	destinations > 1
-	finding := lib.finding(c.address, concat("", ["has ", format_int(destinations, 10), " log destinations; AWS accepts exactly one"]))
+	finding := lib.finding(c.address, concat("", ["has ", lib.format_number(destinations), " log destinations; AWS accepts exactly one"]))
 }
 
 # METADATA

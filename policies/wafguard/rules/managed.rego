@@ -390,7 +390,7 @@ wg107 contains finding if {
 	some where in custom_responses(acl)
 	to_number(where.response.response_code) >= 500
 	finding := lib.finding(where.address, concat("", [
-		where.label, " answers blocked requests with ", format_int(to_number(where.response.response_code), 10),
+		where.label, " answers blocked requests with ", lib.format_number(to_number(where.response.response_code)),
 		": clients will take WAF blocks for backend failures",
 	]))
 }
@@ -422,7 +422,8 @@ custom_responses(acl) := {{"address": entry.address, "label": concat("", ["rule 
 # title: Rule with the wrong kind of action for its statement
 # description: |
 #   A rule that references a rule group (managed or custom) takes `override_action`; every other
-#   rule takes `action`. A rule with the other one, or with neither, is rejected by AWS and
+#   rule takes `action`, with exactly one action in it. A rule with the other one, with neither, or
+#   with two actions in one block (`allow {}` and `block {}`), is rejected by AWS and
 #   `terraform apply` fails.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-rule-actions.html
@@ -450,25 +451,24 @@ wg108 contains finding if {
 	finding := lib.finding(entry.address, concat("", ["rule \"", entry.rule.name, "\" ", problem]))
 }
 
-action_problem(rule) := "references a rule group but sets `action`; use override_action" if {
+# One problem per rule (an else chain, so that no rule can have two answers).
+action_problem(rule) := concat("", ["sets ", concat(" and ", sort(names)), " in one action block; AWS takes exactly one"]) if {
+	names := acls.action_names(rule)
+	count(names) > 1
+} else := concat("", ["sets ", concat(" and ", sort(names)), " in one override_action block; AWS takes exactly one"]) if {
+	names := acls.override_names(rule)
+	count(names) > 1
+} else := "references a rule group but sets `action`; use override_action" if {
 	acls.takes_override_action(rule)
 	acls.action(rule)
-}
-
-action_problem(rule) := "references a rule group and sets no override_action" if {
+} else := "references a rule group and sets no override_action" if {
 	acls.takes_override_action(rule)
-	not acls.action(rule)
 	not acls.override(rule)
-}
-
-action_problem(rule) := "has a plain statement but sets `override_action`; use action" if {
+} else := "has a plain statement but sets `override_action`; use action" if {
 	not acls.takes_override_action(rule)
 	acls.override(rule)
-}
-
-action_problem(rule) := "has a plain statement and sets no action" if {
+} else := "has a plain statement and sets no action" if {
 	not acls.takes_override_action(rule)
-	not acls.override(rule)
 	not acls.action(rule)
 	acls.statement(rule)
 }
@@ -499,7 +499,7 @@ wg109 contains finding if {
 	names := [rule_label(e) | some e in entries; e.rule.priority == p]
 	count(names) > 1
 	finding := lib.finding(acl.address, concat("", [
-		"has ", format_int(count(names), 10), " rules at priority ", format_int(p, 10), ": ", concat(", ", sort(names)),
+		"has ", lib.format_number(count(names)), " rules at priority ", lib.format_number(p), ": ", concat(", ", sort(names)),
 	]))
 }
 

@@ -59,8 +59,8 @@ wg301 contains finding if {
 	per_five_minutes(r.rate) < threshold
 	finding := object.union(
 		lib.finding(r.entry.address, concat("", [
-			"rule \"", r.entry.rule.name, "\" blocks any client above ", format_int(r.rate.limit, 10), " requests per ",
-			format_int(window(r.rate), 10), " s on the whole API (below the threshold of ", format_int(threshold, 10), " per 5 minutes)",
+			"rule \"", r.entry.rule.name, "\" blocks any client above ", lib.format_number(r.rate.limit), " requests per ",
+			lib.format_number(window(r.rate)), " s on the whole API (below the threshold of ", lib.format_number(threshold), " per 5 minutes)",
 		])),
 		{"symptom": symptom_of(r.entry.rule)},
 	)
@@ -107,7 +107,7 @@ wg302 contains finding if {
 problems(rate) := (((({p |
 	is_number(rate.limit)
 	not rate.limit >= 10
-	p := concat("", ["has limit ", format_int(rate.limit, 10), "; the minimum is 10"])
+	p := concat("", ["has limit ", lib.format_number(rate.limit), "; the minimum is 10"])
 } | {p |
 	is_number(rate.limit)
 	rate.limit > 2000000000
@@ -115,7 +115,7 @@ problems(rate) := (((({p |
 }) | {p |
 	is_number(rate.evaluation_window_sec)
 	not rate.evaluation_window_sec in {60, 120, 300, 600}
-	p := concat("", ["has evaluation_window_sec ", format_int(rate.evaluation_window_sec, 10), "; use 60, 120, 300 or 600"])
+	p := concat("", ["has evaluation_window_sec ", lib.format_number(rate.evaluation_window_sec), "; use 60, 120, 300 or 600"])
 }) | {p |
 	rate.aggregate_key_type == "FORWARDED_IP"
 	count(object.get(rate, "forwarded_ip_config", [])) == 0
@@ -128,7 +128,7 @@ problems(rate) := (((({p |
 	rate.aggregate_key_type == "CUSTOM_KEYS"
 	n := count(object.get(rate, "custom_key", []))
 	not n in {1, 2, 3, 4, 5}
-	p := concat("", ["aggregates on CUSTOM_KEYS with ", format_int(n, 10), " custom keys; use 1 to 5"])
+	p := concat("", ["aggregates on CUSTOM_KEYS with ", lib.format_number(n), " custom keys; use 1 to 5"])
 }
 
 # METADATA
