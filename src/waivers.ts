@@ -14,7 +14,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { UsageError } from "./errors";
 import type { Finding } from "./findings";
-import { allRules } from "./rules";
+import { allRules, unknownOptionProblem } from "./rules";
 
 export interface Waiver {
   rule: string;
@@ -65,6 +65,10 @@ export function parseConfig(file: string, text: string): Config {
 
   const options = root.options ?? {};
   if (typeof options !== "object" || Array.isArray(options) || options === null) fail("`options` must be a mapping");
+  for (const key of Object.keys(options as object)) {
+    const problem = unknownOptionProblem(key);
+    if (problem) fail(`options: ${problem}`);
+  }
 
   const known = new Set(allRules().map((r) => r.id));
   const waivers: Waiver[] = [];

@@ -10,7 +10,7 @@ import type { IConstruct } from "constructs";
 import { checkModel, type CheckOptions } from "../check";
 import { applyWaivers, type Waiver } from "../waivers";
 import { stackDocumentToModel } from "../load/cdktf";
-import { modelTypes } from "../rules";
+import { modelTypes, unknownOptionProblem } from "../rules";
 
 export interface WafguardValidationProps {
   /** Only these rule IDs. @default - every rule */
@@ -24,7 +24,12 @@ export interface WafguardValidationProps {
 }
 
 export class WafguardValidation implements IAspect {
-  constructor(private readonly props: WafguardValidationProps = {}) {}
+  constructor(private readonly props: WafguardValidationProps = {}) {
+    for (const key of Object.keys(props.options ?? {})) {
+      const problem = unknownOptionProblem(key);
+      if (problem) throw new Error(`WafguardValidation: ${problem}`);
+    }
+  }
 
   visit(node: IConstruct): void {
     if (!TerraformStack.isStack(node)) return;
