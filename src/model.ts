@@ -77,6 +77,20 @@ export interface LoadedInput {
   model: Model;
   /** Resources in the input before filtering to the types rules read. */
   resourceCount: number;
+  /** Inline suppressions written on the input's resource blocks (see suppressions.ts). */
+  suppressions?: InlineSuppression[];
+}
+
+/** `# wafguard:ignore WG406 reason: ...` on a .tf block, or `"//": {"wafguard": {"ignore": [...]}}` in JSON. */
+export interface InlineSuppression {
+  rule: string;
+  reason: string;
+  /** YYYY-MM-DD: the last day it applies. */
+  expires?: string;
+  /** Configuration address of the block it is written on, without instance keys: `module.api.aws_api_gateway_stage.prod`. */
+  block: string;
+  /** Where it is written. */
+  at: SourceLocation;
 }
 
 /** Deeper than any provider schema nests: what lies below is cut, so hostile input cannot exhaust a stack. */

@@ -2,9 +2,10 @@
 import { existsSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { InputError } from "../errors";
-import { makeModel, type LoadedInput, type Model } from "../model";
+import { makeModel, type InlineSuppression, type LoadedInput, type Model } from "../model";
+import { parseIgnoreMetadata } from "../suppressions";
 import { configurationToModel, type ConfigFile } from "./terraform/documents";
-import { normalizeJsonSyntax } from "./terraform/hcl";
+import { bodyOf, normalizeJsonSyntax } from "./terraform/hcl";
 import { parseJson, readTextFile } from "./json-file";
 
 type Json = Record<string, unknown>;
@@ -12,10 +13,12 @@ type Json = Record<string, unknown>;
 export function loadCdktf(path: string, keepTypes: ReadonlySet<string>): LoadedInput {
   const stacks = stackFiles(path);
   const models: Model[] = [];
+  const suppressions: InlineSuppression[] = [];
   let resourceCount = 0;
   for (const file of stacks) {
     const loaded = loadStack(file, keepTypes);
     models.push(loaded.model);
+    suppressions.push(...loaded.suppressions);
     resourceCount += loaded.resourceCount;
   }
   // Stacks are separate Terraform configurations: their resources never reference each other.
@@ -23,7 +26,7 @@ export function loadCdktf(path: string, keepTypes: ReadonlySet<string>): LoadedI
     models.flatMap((m) => m.resources),
     models.flatMap((m) => m.edges),
   );
-  return { path, kind: "cdktf", model, resourceCount };
+  return { path, kind: "cdktf", model, resourceCount, suppressions };
 }
 
 function stackFiles(path: string): string[] {
@@ -53,12 +56,19 @@ export function stackDocumentToModel(raw: Json, file: string, keepTypes: Readonl
   const configFile: ConfigFile = {
     file,
     doc: normalizeJsonSyntax(raw),
-    constructOf: (type, name) => {
-      const body = ((raw.resource as Json | undefined)?.[type] as Json | undefined)?.[name] as Json | undefined;
-      const meta = (body?.["//"] as Json | undefined)?.metadata as Json | undefined;
-      return typeof meta?.path === "string" ? meta.path : undefined;
+    constructOf: (type, name) => constructPath(bodyOf(raw, "resource", type, name)),
+    suppressionsOf: (kind, type, name) => {
+      const body = bodyOf(raw, kind, type, name);
+      const construct = constructPath(body);
+      return parseIgnoreMetadata(body, { file, ...(construct ? { construct } : {}) });
     },
   };
   return configurationToModel(dirname(file), [configFile], {}, keepTypes, () => null);
 }
 
+
+/** The construct path CDKTF writes in a resource's `"//": {"metadata": {"path": ...}}`. */
+function constructPath(body: unknown): string | undefined {
+  const meta = ((body as Json | undefined)?.["//"] as Json | undefined)?.metadata as Json | undefined;
+  return typeof meta?.path === "string" ? meta.path : undefined;
+}

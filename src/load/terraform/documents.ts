@@ -8,7 +8,8 @@ import { formatKey, formatModule, moduleConfigPath, parseModuleAddress, type Key
 import { emptyModule, providerRegion, type ConfigModule, type ConfigReference, type Configuration } from "../config-references";
 import { buildEdges } from "../edges";
 import { evaluate, isExpression, isUnknown, referencesIn, type Scope } from "./expressions";
-import { makeModel, type ModelResource, type SourceLocation } from "../../model";
+import { makeModel, type InlineSuppression, type ModelResource, type SourceLocation } from "../../model";
+import type { WrittenSuppression } from "../../suppressions";
 import { setOwn } from "../../own-property";
 import type { PlanLoadResult } from "../plan";
 
@@ -23,6 +24,8 @@ export interface ConfigFile {
   lineOf?: (kind: string, type: string, name: string) => number | undefined;
   /** CDKTF: construct path of a resource, from its `//` metadata. */
   constructOf?: (type: string, name: string) => string | undefined;
+  /** Inline suppressions written on a block: ("resource", "aws_x", "name") → them. */
+  suppressionsOf?: (kind: string, type: string, name: string) => WrittenSuppression[];
 }
 
 export interface ModuleReader {
@@ -41,10 +44,18 @@ interface Context {
   moduleInstances: Set<string>;
   providers: Map<string, { region: string | null }>;
   resourceCount: number;
+  /** By block and place: a module called with for_each is loaded once per instance, its comments are one. */
+  suppressions: Map<string, InlineSuppression>;
 }
 
-export function configurationToModel(dir: string, files: ConfigFile[], rootVars: Record<string, unknown>, keepTypes: ReadonlySet<string>, readModule: ModuleReader): PlanLoadResult {
-  const ctx: Context = { keepTypes, readModule, resources: [], moduleInstances: new Set(), providers: new Map(), resourceCount: 0 };
+export function configurationToModel(
+  dir: string,
+  files: ConfigFile[],
+  rootVars: Record<string, unknown>,
+  keepTypes: ReadonlySet<string>,
+  readModule: ModuleReader,
+): PlanLoadResult & { suppressions: InlineSuppression[] } {
+  const ctx: Context = { keepTypes, readModule, resources: [], moduleInstances: new Set(), providers: new Map(), resourceCount: 0, suppressions: new Map() };
   const root = loadModule(ctx, dir, files, [], rootVars, 0);
   const config: Configuration = { root, providers: ctx.providers };
   for (const r of ctx.resources) {
@@ -53,7 +64,7 @@ export function configurationToModel(dir: string, files: ConfigFile[], rootVars:
     r.region ??= local.region;
   }
   const edges = buildEdges(ctx.resources, config, ctx.moduleInstances);
-  return { model: makeModel(ctx.resources, edges), resourceCount: ctx.resourceCount };
+  return { model: makeModel(ctx.resources, edges), resourceCount: ctx.resourceCount, suppressions: [...ctx.suppressions.values()] };
 }
 
 /** Blocks of one kind across the files of a module: hcl2json gives `kind.type.name = [body]`. */
@@ -105,6 +116,10 @@ function loadModule(ctx: Context, dir: string, files: ConfigFile[], steps: Modul
     for (const block of blocks(files, mode === "managed" ? "resource" : "data")) {
       const instances = expand(block.body, scope);
       ctx.resourceCount += instances.length;
+      const blockAddress = `${configPath ? `${configPath}.` : ""}${mode === "data" ? "data." : ""}${block.type}.${block.name}`;
+      for (const written of block.file.suppressionsOf?.(mode === "data" ? "data" : "resource", block.type, block.name) ?? []) {
+        ctx.suppressions.set(`${blockAddress}|${written.rule}|${written.at.file}|${written.at.line ?? written.at.construct ?? ""}`, { ...written, block: blockAddress });
+      }
       if (!ctx.keepTypes.has(block.type)) continue;
       const expressions: ConfigReference[] = [];
       collectReferences(block.body, [], expressions, 0);
