@@ -22,9 +22,11 @@ export type WrittenSuppression = Omit<InlineSuppression, "block">;
 const MARK = "wafguard:ignore";
 
 /** The suppressions in one comment's text (empty when it holds none). `line` is where the comment starts. */
-export function parseIgnoreComment(text: string, at: SourceLocation): WrittenSuppression[] {
+export function parseIgnoreComment(text: string, comment: SourceLocation): WrittenSuppression[] {
   const start = text.indexOf(MARK);
   if (start < 0) return [];
+  // In a block comment over several lines, the line of the mark itself.
+  const at = comment.line ? { ...comment, line: comment.line + text.slice(0, start).split("\n").length - 1 } : comment;
   const where = `${at.file}${at.line ? `:${at.line}` : ""}`;
   const fail = (what: string): never => {
     throw new UsageError(`${where}: ${what}`);
