@@ -8,6 +8,8 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
+import Ajv2020 from "ajv/dist/2020";
+import addFormats from "ajv-formats";
 import { App, Testing } from "cdktf";
 import { WafguardSuppressions } from "../src/construct";
 import { BrokenStack, synth } from "./cdktf/stacks";
@@ -147,11 +149,21 @@ describe("inline suppressions in .tf", () => {
     assert.ok(staging?.waived, JSON.stringify(report.findings));
   });
 
-  it("SARIF marks an inline suppression as inSource (waivers stay external, see reports.test.ts)", () => {
-    const dir = brokenWith(above(STAGING, "# wafguard:ignore WG406 reason: internal stage behind the VPC endpoint"));
-    const sarif = JSON.parse(runCli(["check", dir, "--format", "sarif"]).stdout);
+  it("SARIF marks an inline suppression as inSource (waivers stay external, see reports.test.ts), a stale one is a notification; both valid SARIF 2.1.0", () => {
+    const dir = brokenWith((tf) => above(PROD, "# wafguard:ignore WG406 reason: prod is behind CloudFront too")(above(STAGING, "# wafguard:ignore WG406 reason: internal stage behind the VPC endpoint")(tf)));
+    const text = runCli(["check", dir, "--format", "sarif"]).stdout;
+    const sarif = JSON.parse(text);
     const result = sarif.runs[0].results.find((r: { ruleId: string }) => r.ruleId === "WG406");
     assert.deepEqual(result.suppressions, [{ kind: "inSource", status: "accepted", justification: "internal stage behind the VPC endpoint" }]);
+    const notes = sarif.runs[0].invocations[0].toolExecutionNotifications;
+    assert.equal(notes.length, 1);
+    assert.equal(notes[0].level, "note");
+    assert.equal(notes[0].associatedRule.id, "WG406");
+    assert.equal(notes[0].locations[0].physicalLocation.region.startLine, 20);
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(join(ROOT, "node_modules", "@microsoft", "sarif-multitool-linux", "sarif-2.1.0.json"), "utf8")));
+    assert.ok(validate(JSON.parse(text)), JSON.stringify(validate.errors?.slice(0, 3)));
   });
 });
 
