@@ -40,7 +40,7 @@ export async function check(paths: string[], options: CheckOptions = {}): Promis
     .filter((id) => (!only || only.has(id)) && !skip?.has(id));
   for (const path of paths) {
     const loaded = await loadInputAsync(path, { kind: options.kind, source: options.source, streamAbove: options.streamAbove });
-    inputs.push({ path, kind: loaded.kind, resources: loaded.resourceCount, checked: loaded.model.resources.length, types: countTypes(loaded) });
+    inputs.push({ path, kind: loaded.kind, resources: loaded.resourceCount, checked: loaded.model.resources.length, types: countTypes(loaded), ...(loaded.notes ? { notes: loaded.notes } : {}) });
     const own = checkModel(loaded, options, only, skip);
     notices.push(...applySuppressions(own, loaded, new Set(rules), options.today));
     findings.push(...own);
@@ -84,6 +84,10 @@ export function checkModel(loaded: LoadedInput, options: CheckOptions = {}, only
     };
     const source = byAddress.get(raw.address)?.source;
     if (source) finding.location = source;
+    if ([raw.address, ...finding.related].some((a) => byAddress.get(a)?.conditional)) {
+      finding.conditional = true;
+      finding.message += " (if created: it rests on a resource whose count or for_each is not known before apply)";
+    }
     findings.push(finding);
   }
   return findings;

@@ -126,6 +126,7 @@ async function runCheck(args: string[]): Promise<number> {
     waivers: config.waivers,
     baseline,
   });
+  printNotes(result.inputs);
   const color = !values["no-color"] && process.stdout.isTTY === true && !process.env.NO_COLOR;
   for (const out of outputs) {
     if (out.file === undefined) process.stdout.write(formatReport(out.format, result, { color, failOn }));
@@ -171,6 +172,11 @@ function writeReport(file: string, report: string): void {
   } catch (e) {
     throw new UsageError(`cannot write ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
+}
+
+/** What an input could not read (a module not downloaded): one notice line each, on stderr. */
+function printNotes(inputs: Array<{ path: string; notes?: string[] }>): void {
+  for (const input of inputs) for (const note of input.notes ?? []) process.stderr.write(`wafguard: notice: ${input.path}: ${note}\n`);
 }
 
 function runExplain(args: string[]): number {

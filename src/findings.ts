@@ -16,6 +16,8 @@ export interface Finding {
   location?: SourceLocation;
   /** By a .wafguard.yml waiver, or by an inline suppression (`inline`: where it is written, `main.tf:12`). */
   waived?: { reason: string; expires?: string; inline?: string };
+  /** The finding rests on a resource whose count/for_each is not known before apply: it holds if that resource is created. */
+  conditional?: true;
   /** A waiver or inline suppression matched but has expired: the finding counts again. */
   waiver_expired?: { reason: string; expires: string; inline?: string };
 }
@@ -37,6 +39,8 @@ export interface InputSummary {
   checked: number;
   /** The resources the rules checked, by type. */
   types?: Record<string, number>;
+  /** What could not be read (a module not downloaded). */
+  notes?: string[];
 }
 
 export interface CheckResult {

@@ -38,6 +38,8 @@ export interface ModelResource {
   before: Record<string, unknown> | null;
   /** `lifecycle` where the input shows it (.tf and CDKTF; plan JSON does not). */
   lifecycle?: { ignore_changes: string[] };
+  /** .tf: its count/for_each (or its module's) is not known before apply, so it may not be created. */
+  conditional?: true;
   /** Web ACLs: the rules of `rule_json`, decoded into the provider's block shape (see load/rule-json.ts). */
   decoded_rule_json?: unknown[];
   source?: SourceLocation;
@@ -69,6 +71,11 @@ export interface Model {
   edges_in: EdgeIndex;
   /** User options the rules read (thresholds), by name. */
   options: Record<string, unknown>;
+  /**
+   * .tf: resources (instance addresses) handed to modules that could not be read (not
+   * downloaded): what such a module does with them is unknown, so rules must not assume it does nothing.
+   */
+  unread_module_references?: string[];
 }
 
 export interface LoadedInput {
@@ -77,6 +84,8 @@ export interface LoadedInput {
   model: Model;
   /** Resources in the input before filtering to the types rules read. */
   resourceCount: number;
+  /** What could not be read (a module not downloaded): shown as notices and in the JSON report. */
+  notes?: string[];
   /** Inline suppressions written on the input's resource blocks (see suppressions.ts). */
   suppressions?: InlineSuppression[];
 }

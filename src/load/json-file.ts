@@ -2,8 +2,8 @@
 import { readFileSync, statSync } from "node:fs";
 import { InputError } from "../errors";
 
-/** Reads `path` as UTF-8 text, rejecting binary plans, empty files and other non-text. */
-export function readTextFile(path: string): string {
+/** Reads `path` as UTF-8 text, rejecting binary plans, empty files (unless `allowEmpty`: .tf files) and other non-text. */
+export function readTextFile(path: string, options: { allowEmpty?: boolean } = {}): string {
   let bytes: Buffer;
   try {
     if (statSync(path).isDirectory()) throw new InputError(path, "is a directory, not a file");
@@ -18,7 +18,7 @@ export function readTextFile(path: string): string {
   if (bytes.subarray(0, 8192).includes(0)) throw new InputError(path, "is a binary file, not JSON or HCL text");
   let text = bytes.toString("utf8");
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a BOM, as Windows editors write
-  if (!/\S/.test(text)) throw new InputError(path, "is empty; expected the output of terraform show -json"); // no trim(): it copies the whole text
+  if (!options.allowEmpty && !/\S/.test(text)) throw new InputError(path, "is empty; expected the output of terraform show -json"); // no trim(): it copies the whole text
   return text;
 }
 

@@ -4,6 +4,9 @@
  * parsing top-level blocks one at a time.
  */
 
+/** Blocks longer than this are reported by their first line, not narrowed down line by line. */
+const MAX_NARROWED_LINES = 300;
+
 export interface SyntaxProblem {
   line: number;
   detail: string;
@@ -88,8 +91,9 @@ function firstFailingBlock(text: string, parses: (text: string) => boolean): Syn
     if (depth <= 0) {
       const block = lines.slice(start, i + 1).join("\n");
       if (block.trim() && !parses(block)) {
-        // Narrow down within the block: the first line whose removal makes it parse.
-        for (let j = start + 1; j < i; j++) {
+        // Narrow down within the block: the first line whose removal makes it parse. Each try parses
+        // the block again, so only small blocks are narrowed (a 50,000-line block would take hours).
+        for (let j = start + 1; j < i && i - start <= MAX_NARROWED_LINES; j++) {
           const without = [...lines.slice(start, j), ...lines.slice(j + 1, i + 1)].join("\n");
           if (parses(without)) return { line: j + 1, detail: "syntax error" };
         }

@@ -1,0 +1,523 @@
+/**
+ * HCL's expression and template syntax → a small syntax tree. hcl2-parser hands expressions over as
+ * the text inside `${...}` (and templates as strings with `${...}` / `%{...}`), so this parses that
+ * text: a tokenizer and a Pratt parser with HCL's operator precedence. Nesting is bounded so that
+ * hostile input ends in a clear error, never a stack overflow.
+ */
+
+export type Node =
+  | { k: "lit"; v: unknown }
+  | { k: "tpl"; parts: TemplatePart[] }
+  | { k: "var"; name: string }
+  | { k: "attr"; obj: Node; name: string }
+  | { k: "index"; obj: Node; key: Node }
+  | { k: "splat"; obj: Node; each: Node } // `each` is evaluated with the element as { k: "item" }
+  | { k: "item" }
+  | { k: "call"; name: string; args: Node[]; expand: boolean }
+  | { k: "tuple"; items: Node[] }
+  | { k: "object"; items: Array<{ key: Node; value: Node }> }
+  | { k: "unary"; op: "!" | "-"; x: Node }
+  | { k: "binary"; op: string; a: Node; b: Node }
+  | { k: "cond"; test: Node; then: Node; else: Node }
+  | { k: "for"; keyVar: string | null; valVar: string; coll: Node; keyExpr: Node | null; valExpr: Node; cond: Node | null; group: boolean };
+
+export type TemplatePart =
+  | { k: "text"; text: string }
+  | { k: "interp"; x: Node; stripBefore: boolean; stripAfter: boolean }
+  | { k: "if"; test: Node; then: TemplatePart[]; else: TemplatePart[] }
+  | { k: "for"; keyVar: string | null; valVar: string; coll: Node; body: TemplatePart[] };
+
+export class SyntaxError extends Error {}
+
+const MAX_DEPTH = 200;
+
+type Tok = { t: "num" | "ident" | "op" | "str" | "eof"; v: string; pos: number; str?: TemplatePart[] };
+
+const OPS = ["...", "&&", "||", "==", "!=", "<=", ">=", "=>", "[*]", ".*", "+", "-", "*", "/", "%", "<", ">", "!", "?", ":", ".", ",", "(", ")", "[", "]", "{", "}", "=", "~"];
+
+class Lexer {
+  pos = 0;
+  constructor(readonly src: string) {}
+
+  next(): Tok {
+    const s = this.src;
+    for (;;) {
+      while (this.pos < s.length && /\s/.test(s[this.pos])) this.pos++;
+      if (s[this.pos] === "#" || (s[this.pos] === "/" && s[this.pos + 1] === "/")) {
+        while (this.pos < s.length && s[this.pos] !== "\n") this.pos++;
+        continue;
+      }
+      if (s[this.pos] === "/" && s[this.pos + 1] === "*") {
+        const end = s.indexOf("*/", this.pos + 2);
+        if (end < 0) throw new SyntaxError("unterminated comment");
+        this.pos = end + 2;
+        continue;
+      }
+      break;
+    }
+    const pos = this.pos;
+    if (pos >= s.length) return { t: "eof", v: "", pos };
+    const ch = s[pos];
+    const num = /^\d+(\.\d+)?([eE][+-]?\d+)?/.exec(s.slice(pos, pos + 400));
+    if (num) {
+      this.pos += num[0].length;
+      return { t: "num", v: num[0], pos };
+    }
+    const id = /^[A-Za-z_][\w-]*/.exec(s.slice(pos, pos + 400));
+    if (id) {
+      this.pos += id[0].length;
+      return { t: "ident", v: id[0], pos };
+    }
+    if (ch === '"') {
+      const { parts, end } = parseTemplateText(s, pos + 1, true);
+      this.pos = end;
+      return { t: "str", v: "", pos, str: parts };
+    }
+    if (ch === "<" && s[pos + 1] === "<") {
+      const m = /^<<(-?)([A-Za-z_][\w-]*)\r?\n/.exec(s.slice(pos, pos + 200));
+      if (m) return this.heredoc(m, pos);
+    }
+    for (const op of OPS) {
+      if (s.startsWith(op, pos)) {
+        // `.*` only as a legacy splat; `[*]` only as a splat (a multiplication inside [] is `[ *`…, not valid anyway)
+        this.pos += op.length;
+        return { t: "op", v: op, pos };
+      }
+    }
+    throw new SyntaxError(`unexpected character ${JSON.stringify(ch)}`);
+  }
+
+  private heredoc(m: RegExpExecArray, pos: number): Tok {
+    const [header, indent, marker] = m;
+    const bodyStart = pos + header.length;
+    const end = new RegExp(`(^|\\n)[ \\t]*${marker}[ \\t]*(?=\\r?\\n|$)`, "g");
+    end.lastIndex = bodyStart - 1;
+    const found = end.exec(this.src);
+    if (!found) throw new SyntaxError(`unterminated heredoc <<${marker}`);
+    let body = this.src.slice(bodyStart, found.index + (found[1] ? 1 : 0));
+    if (indent) {
+      const lines = body.split("\n");
+      const widths = lines.filter((l) => l.trim()).map((l) => /^[ \t]*/.exec(l)![0].length);
+      const cut = widths.length ? Math.min(...widths) : 0;
+      body = lines.map((l) => l.slice(Math.min(cut, /^[ \t]*/.exec(l)![0].length))).join("\n");
+    }
+    this.pos = found.index + found[0].length;
+    return { t: "str", v: "", pos, str: parseTemplateText(body, 0, false).parts };
+  }
+}
+
+/**
+ * A template (a quoted string's inside, or a whole attribute string from hcl2-parser): text,
+ * `${expr}` and `%{if}/%{for}` directives. `quoted`: stop at the closing `"` and decode escapes.
+ */
+export function parseTemplateText(s: string, start: number, quoted: boolean, depth = 0): { parts: TemplatePart[]; end: number } {
+  if (depth > MAX_DEPTH) throw new SyntaxError("expression nested too deeply");
+  const flat: Array<TemplatePart | { k: "dir"; word: string; x?: Node; keyVar?: string | null; valVar?: string; stripBefore: boolean; stripAfter: boolean }> = [];
+  let text = "";
+  let i = start;
+  const flush = () => {
+    if (text) flat.push({ k: "text", text });
+    text = "";
+  };
+  for (;;) {
+    if (i >= s.length) {
+      if (quoted) throw new SyntaxError("unterminated string");
+      break;
+    }
+    const ch = s[i];
+    if (quoted && ch === '"') {
+      i++;
+      break;
+    }
+    if (quoted && ch === "\\") {
+      const e = s[i + 1];
+      const simple: Record<string, string> = { n: "\n", r: "\r", t: "\t", '"': '"', "\\": "\\" };
+      if (e in simple) {
+        text += simple[e];
+        i += 2;
+      } else if (e === "u" || e === "U") {
+        const len = e === "u" ? 4 : 8;
+        const hex = s.slice(i + 2, i + 2 + len);
+        if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== len) throw new SyntaxError("invalid escape sequence");
+        const cp = parseInt(hex, 16);
+        if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) throw new SyntaxError("invalid escape sequence");
+        text += String.fromCodePoint(cp);
+        i += 2 + len;
+      } else throw new SyntaxError("invalid escape sequence");
+      continue;
+    }
+    if ((ch === "$" || ch === "%") && s[i + 1] === ch && s[i + 2] === "{") {
+      text += `${ch}{`; // `$${` and `%%{` are literal
+      i += 3;
+      continue;
+    }
+    if ((ch === "$" || ch === "%") && s[i + 1] === "{") {
+      let j = i + 2;
+      const stripBefore = s[j] === "~";
+      if (stripBefore) j++;
+      if (stripBefore) text = text.replace(/\s+$/, "");
+      flush();
+      const p = new Parser(s, j, depth + 1);
+      if (ch === "$") {
+        const x = p.expression();
+        const stripAfter = p.closeTemplate();
+        flat.push({ k: "interp", x, stripBefore, stripAfter });
+        i = p.lexPos();
+      } else {
+        const d = p.directive();
+        const stripAfter = p.closeTemplate();
+        flat.push({ ...d, stripBefore, stripAfter });
+        i = p.lexPos();
+      }
+      if ((flat[flat.length - 1] as { stripAfter: boolean }).stripAfter) while (i < s.length && /\s/.test(s[i]) && !(quoted && s[i] === '"')) i++;
+      continue;
+    }
+    text += ch;
+    i++;
+  }
+  flush();
+  return { parts: nestDirectives(flat), end: i };
+}
+
+type Flat = TemplatePart | { k: "dir"; word: string; x?: Node; keyVar?: string | null; valVar?: string };
+
+/** `%{if}…%{else}…%{endif}` and `%{for}…%{endfor}` from a flat list into nested parts. */
+function nestDirectives(flat: Flat[]): TemplatePart[] {
+  let i = 0;
+  const block = (until: string[]): { parts: TemplatePart[]; end: string } => {
+    const parts: TemplatePart[] = [];
+    while (i < flat.length) {
+      const f = flat[i++];
+      if (f.k !== "dir") {
+        parts.push(f);
+        continue;
+      }
+      if (until.includes(f.word)) return { parts, end: f.word };
+      if (f.word === "if") {
+        const then = block(["else", "endif"]);
+        let otherwise: TemplatePart[] = [];
+        if (then.end === "else") otherwise = block(["endif"]).parts;
+        parts.push({ k: "if", test: f.x!, then: then.parts, else: otherwise });
+      } else if (f.word === "for") {
+        const body = block(["endfor"]);
+        parts.push({ k: "for", keyVar: f.keyVar ?? null, valVar: f.valVar!, coll: f.x!, body: body.parts });
+      } else throw new SyntaxError(`unexpected %{${f.word}}`);
+    }
+    if (until.length) throw new SyntaxError(`%{${until[until.length - 1]}} is missing`);
+    return { parts, end: "" };
+  };
+  return block([]).parts;
+}
+
+const BINARY: Record<string, number> = { "||": 1, "&&": 2, "==": 3, "!=": 3, "<": 4, ">": 4, "<=": 4, ">=": 4, "+": 5, "-": 5, "*": 6, "/": 6, "%": 6 };
+
+class Parser {
+  private lex: Lexer;
+  private tok: Tok;
+  private depth: number;
+
+  constructor(src: string, start: number, depth: number) {
+    this.lex = new Lexer(src);
+    this.lex.pos = start;
+    this.depth = depth;
+    this.tok = this.lex.next();
+  }
+
+  lexPos(): number {
+    return this.lex.pos;
+  }
+
+  private advance(): Tok {
+    const t = this.tok;
+    this.tok = this.lex.next();
+    return t;
+  }
+
+  private is(v: string): boolean {
+    return this.tok.t === "op" && this.tok.v === v;
+  }
+
+  private expect(v: string): void {
+    if (!this.is(v)) throw new SyntaxError(`expected "${v}", found ${this.tok.t === "eof" ? "the end" : JSON.stringify(this.tok.v || this.tok.t)}`);
+    this.advance();
+  }
+
+  private ident(): string {
+    if (this.tok.t !== "ident") throw new SyntaxError(`expected a name, found ${JSON.stringify(this.tok.v || this.tok.t)}`);
+    return this.advance().v;
+  }
+
+  /** The `}` (or `~}`) that ends `${…}`/`%{…}`: the lexer has read one token past it, so step back. */
+  closeTemplate(): boolean {
+    const at = this.tok.pos;
+    if (this.is("~") && this.lex.src[at + 1] === "}") {
+      this.lex.pos = at + 2;
+      return true;
+    }
+    if (!this.is("}")) throw new SyntaxError(`expected "}" to close the template sequence`);
+    this.lex.pos = at + 1;
+    return false;
+  }
+
+  directive(): { k: "dir"; word: string; x?: Node; keyVar?: string | null; valVar?: string } {
+    const word = this.ident();
+    if (word === "if") return { k: "dir", word, x: this.expression() };
+    if (word === "for") {
+      let keyVar: string | null = null;
+      let valVar = this.ident();
+      if (this.is(",")) {
+        this.advance();
+        keyVar = valVar;
+        valVar = this.ident();
+      }
+      if (this.ident() !== "in") throw new SyntaxError('expected "in"');
+      return { k: "dir", word, keyVar, valVar, x: this.expression() };
+    }
+    if (word === "else" || word === "endif" || word === "endfor") return { k: "dir", word };
+    throw new SyntaxError(`unknown template directive %{${word}}`);
+  }
+
+  /** Parses a whole expression and requires the end of the text. */
+  whole(): Node {
+    const x = this.expression();
+    if (this.tok.t !== "eof") throw new SyntaxError(`unexpected ${JSON.stringify(this.tok.v || this.tok.t)} after the expression`);
+    return x;
+  }
+
+  expression(): Node {
+    if (++this.depth > MAX_DEPTH) throw new SyntaxError("expression nested too deeply");
+    try {
+      const test = this.binary(1);
+      if (!this.is("?")) return test;
+      this.advance();
+      const then = this.expression();
+      this.expect(":");
+      const otherwise = this.expression();
+      return { k: "cond", test, then, else: otherwise };
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** Precedence climbing over left-associative binary operators. */
+  private binary(min: number): Node {
+    let left = this.unary();
+    for (;;) {
+      const prec = this.tok.t === "op" ? BINARY[this.tok.v] : undefined;
+      if (prec === undefined || prec < min) return left;
+      const op = this.advance().v;
+      const right = this.binary(prec + 1);
+      left = { k: "binary", op, a: left, b: right };
+    }
+  }
+
+  private unary(): Node {
+    if (this.is("!") || this.is("-")) {
+      const op = this.advance().v as "!" | "-";
+      if (++this.depth > MAX_DEPTH) throw new SyntaxError("expression nested too deeply");
+      const x = this.unary();
+      this.depth--;
+      return { k: "unary", op, x };
+    }
+    return this.postfix(this.primary());
+  }
+
+  private postfix(node: Node): Node {
+    for (;;) {
+      if (this.is("[*]")) {
+        this.advance();
+        node = { k: "splat", obj: node, each: this.splatTail(true) };
+      } else if (this.is(".*")) {
+        this.advance();
+        node = { k: "splat", obj: node, each: this.splatTail(false) };
+      } else if (this.is(".")) {
+        this.advance();
+        node = this.attrStep(node);
+      } else if (this.is("[")) {
+        this.advance();
+        const key = this.expression();
+        this.expect("]");
+        node = { k: "index", obj: node, key };
+      } else return node;
+    }
+  }
+
+  private attrStep(node: Node): Node {
+    if (this.tok.t === "num") {
+      const v = this.advance().v; // legacy index: list.0
+      if (!/^\d+$/.test(v)) throw new SyntaxError("expected an attribute name");
+      return { k: "index", obj: node, key: { k: "lit", v: Number(v) } };
+    }
+    return { k: "attr", obj: node, name: this.ident() };
+  }
+
+  /** After `[*]` every traversal applies to each element; after `.*` only attribute steps. */
+  private splatTail(full: boolean): Node {
+    let each: Node = { k: "item" };
+    for (;;) {
+      if (this.is(".")) {
+        this.advance();
+        each = this.attrStep(each);
+      } else if (full && this.is("[")) {
+        this.advance();
+        const key = this.expression();
+        this.expect("]");
+        each = { k: "index", obj: each, key };
+      } else return each;
+    }
+  }
+
+  private primary(): Node {
+    if (++this.depth > MAX_DEPTH) throw new SyntaxError("expression nested too deeply");
+    try {
+      const t = this.tok;
+      if (t.t === "num") {
+        this.advance();
+        return { k: "lit", v: Number(t.v) };
+      }
+      if (t.t === "str") {
+        this.advance();
+        const parts = t.str!;
+        if (parts.length === 0) return { k: "lit", v: "" };
+        if (parts.length === 1 && parts[0].k === "text") return { k: "lit", v: parts[0].text };
+        // "${x}" alone is x itself, not its string (HCL unwraps a lone interpolation)
+        if (parts.length === 1 && parts[0].k === "interp") return parts[0].x;
+        return { k: "tpl", parts };
+      }
+      if (t.t === "ident") {
+        this.advance();
+        if (t.v === "true" || t.v === "false") return { k: "lit", v: t.v === "true" };
+        if (t.v === "null") return { k: "lit", v: null };
+        if (this.is("(")) return this.call(t.v);
+        if (this.is(":") && this.lex.src[this.tok.pos + 1] === ":") {
+          // provider::name::function — not evaluated
+          throw new SyntaxError("provider functions are not supported");
+        }
+        return { k: "var", name: t.v };
+      }
+      if (this.is("(")) {
+        this.advance();
+        const x = this.expression();
+        this.expect(")");
+        return x;
+      }
+      if (this.is("[")) return this.tuple();
+      if (this.is("{")) return this.object();
+      throw new SyntaxError(t.t === "eof" ? "expression ends too early" : `unexpected ${JSON.stringify(t.v)}`);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private call(name: string): Node {
+    this.expect("(");
+    const args: Node[] = [];
+    let expand = false;
+    while (!this.is(")")) {
+      args.push(this.expression());
+      if (this.is("...")) {
+        this.advance();
+        expand = true;
+        if (!this.is(")")) throw new SyntaxError('"..." must follow the last argument');
+        break;
+      }
+      if (!this.is(",")) break;
+      this.advance();
+    }
+    this.expect(")");
+    return { k: "call", name, args, expand };
+  }
+
+  private isFor(): boolean {
+    return this.tok.t === "ident" && this.tok.v === "for" && !/^\s*[=:,)\]}]/.test(this.lex.src.slice(this.lex.pos, this.lex.pos + 20));
+  }
+
+  private forHead(): { keyVar: string | null; valVar: string; coll: Node } {
+    this.advance(); // for
+    let keyVar: string | null = null;
+    let valVar = this.ident();
+    if (this.is(",")) {
+      this.advance();
+      keyVar = valVar;
+      valVar = this.ident();
+    }
+    if (this.ident() !== "in") throw new SyntaxError('expected "in" in the for expression');
+    const coll = this.expression();
+    this.expect(":");
+    return { keyVar, valVar, coll };
+  }
+
+  private tuple(): Node {
+    this.expect("[");
+    if (this.isFor()) {
+      const head = this.forHead();
+      const valExpr = this.expression();
+      const cond = this.forCond();
+      this.expect("]");
+      return { k: "for", ...head, keyExpr: null, valExpr, cond, group: false };
+    }
+    const items: Node[] = [];
+    while (!this.is("]")) {
+      items.push(this.expression());
+      if (!this.is(",")) break;
+      this.advance();
+    }
+    this.expect("]");
+    return { k: "tuple", items };
+  }
+
+  private forCond(): Node | null {
+    if (this.tok.t === "ident" && this.tok.v === "if") {
+      this.advance();
+      return this.expression();
+    }
+    return null;
+  }
+
+  private object(): Node {
+    this.expect("{");
+    if (this.isFor()) {
+      const head = this.forHead();
+      const keyExpr = this.expression();
+      this.expect("=>");
+      const valExpr = this.expression();
+      let group = false;
+      if (this.is("...")) {
+        this.advance();
+        group = true;
+      }
+      const cond = this.forCond();
+      this.expect("}");
+      return { k: "for", ...head, keyExpr, valExpr, cond, group };
+    }
+    const items: Array<{ key: Node; value: Node }> = [];
+    while (!this.is("}")) {
+      let key = this.expression();
+      // A bare name as a key is the string, not a variable: { name = 1 }
+      if (key.k === "var") key = { k: "lit", v: key.name };
+      if (!this.is("=") && !this.is(":")) throw new SyntaxError('expected "=" or ":" after an object key');
+      this.advance();
+      items.push({ key, value: this.expression() });
+      if (this.is(",")) this.advance();
+    }
+    this.expect("}");
+    return { k: "object", items };
+  }
+}
+
+/** Parses the text of one expression (what is inside `${…}`). */
+export function parseExpression(text: string): Node {
+  return new Parser(text, 0, 0).whole();
+}
+
+/**
+ * An attribute string from hcl2-parser or JSON syntax: a lone `${expr}` is that expression's value
+ * (any type); anything else is a template that gives a string.
+ */
+export function parseAttributeString(text: string): Node {
+  const { parts } = parseTemplateText(text, 0, false);
+  if (parts.length === 1 && parts[0].k === "interp") return parts[0].x;
+  if (parts.length === 0) return { k: "lit", v: "" };
+  if (parts.length === 1 && parts[0].k === "text") return { k: "lit", v: parts[0].text };
+  return { k: "tpl", parts };
+}
