@@ -31,6 +31,12 @@ for (const entry of inspect.annotations ?? []) {
     if (!SYMPTOMS.includes(s)) throw new Error(`${where}: symptom ${s}`);
   }
   if (!a.title || !a.description) throw new Error(`${where}: title and description are required`);
+  // custom.options: the options the rule reads from input.options, one line each: `name: what it means (default)`.
+  const options = a.custom.options ?? {};
+  if (typeof options !== "object" || Array.isArray(options)) throw new Error(`${where}: custom.options must map option names to descriptions`);
+  for (const [name, text] of Object.entries(options)) {
+    if (!/^[a-z][a-z0-9-]*$/.test(name) || typeof text !== "string") throw new Error(`${where}: option ${name} needs a kebab-case name and a one-line description`);
+  }
   rules.push({
     id: a.custom.id,
     title: a.title,
@@ -43,6 +49,7 @@ for (const entry of inspect.annotations ?? []) {
     fix: a.custom.fix.trimEnd().replace(/^\n+/, ""),
     why: a.custom.why.trim(),
     sources: (a.related_resources ?? []).map((r) => r.ref),
+    ...(Object.keys(options).length ? { options } : {}),
   });
 }
 rules.sort((x, y) => x.id.localeCompare(y.id));

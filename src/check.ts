@@ -1,13 +1,15 @@
 /** The flow: load → Model → evaluate → findings (+ rule metadata) → filter and sort. */
 import { applyWaivers, type Waiver } from "./waivers";
+import { applyBaseline } from "./baseline";
+import { applySuppressions } from "./suppressions";
 import { UsageError } from "./errors";
 import { evaluate } from "./engine/policy";
 import { loadInputAsync } from "./load";
-import type { CheckResult, Finding, InputSummary } from "./findings";
+import type { CheckResult, Finding, InputSummary, Notice } from "./findings";
 import type { InputKind, LoadedInput } from "./model";
 import { allRules, findRule, SEVERITY_RANK, type Severity } from "./rules";
 
-export type { CheckResult, Finding, InputSummary } from "./findings";
+export type { CheckResult, Finding, InputSummary, Notice } from "./findings";
 
 export interface CheckOptions {
   kind?: InputKind;
@@ -23,6 +25,8 @@ export interface CheckOptions {
   today?: string;
   /** Stream plans larger than this many bytes (tests use it to exercise streaming on small plans). */
   streamAbove?: number;
+  /** Fingerprints of findings to leave out (--baseline; see baseline.ts). */
+  baseline?: ReadonlySet<string>;
 }
 
 export async function check(paths: string[], options: CheckOptions = {}): Promise<CheckResult> {
@@ -30,14 +34,32 @@ export async function check(paths: string[], options: CheckOptions = {}): Promis
   const skip = normalizeRuleIds(options.skipRules);
   const inputs: InputSummary[] = [];
   const findings: Finding[] = [];
+  const notices: Notice[] = [];
+  const rules = allRules()
+    .map((r) => r.id)
+    .filter((id) => (!only || only.has(id)) && !skip?.has(id));
   for (const path of paths) {
     const loaded = await loadInputAsync(path, { kind: options.kind, source: options.source, streamAbove: options.streamAbove });
-    inputs.push({ path, kind: loaded.kind, resources: loaded.resourceCount, checked: loaded.model.resources.length, ...(loaded.notes ? { notes: loaded.notes } : {}) });
-    findings.push(...checkModel(loaded, options, only, skip));
+    inputs.push({ path, kind: loaded.kind, resources: loaded.resourceCount, checked: loaded.model.resources.length, types: countTypes(loaded), ...(loaded.notes ? { notes: loaded.notes } : {}) });
+    const own = checkModel(loaded, options, only, skip);
+    notices.push(...applySuppressions(own, loaded, new Set(rules), options.today));
+    findings.push(...own);
   }
   applyWaivers(findings, options.waivers ?? [], options.today);
   findings.sort(compareFindings);
-  return { inputs, findings };
+  const result: CheckResult = { inputs, findings, rules, notices };
+  if (options.baseline) {
+    const { kept, suppressed } = applyBaseline(findings, options.baseline);
+    result.findings = kept;
+    result.baselined = suppressed;
+  }
+  return result;
+}
+
+function countTypes(loaded: LoadedInput): Record<string, number> {
+  const types: Record<string, number> = {};
+  for (const r of loaded.model.resources) types[r.type] = (types[r.type] ?? 0) + 1;
+  return Object.fromEntries(Object.entries(types).sort(([a], [b]) => cmp(a, b)));
 }
 
 /** Evaluates one loaded input and joins in the rule metadata. */

@@ -7,8 +7,9 @@ import type { InputKind } from "./model";
 import { FORMATS, formatReport, type Format } from "./report";
 import { writeReportFile } from "./report/output-file";
 import { readConfig } from "./waivers";
+import { readBaseline, writeBaseline } from "./baseline";
 import { formatRulesDoc } from "./report/rules-doc";
-import { allRules, findRule } from "./rules";
+import { allRules, findRule, unknownOptionProblem } from "./rules";
 
 const USAGE = `Usage: wafguard <command> [options]
 
@@ -24,7 +25,11 @@ Options for check:
                                   (default: the plan's directory, when it has .tf files)
   --format text|json|sarif|junit|markdown
                                   Output format (default: text)
-  --output FILE                   Write the report to FILE instead of stdout
+  --output FILE                   Write the --format report to FILE instead of stdout
+  --output FORMAT=FILE            Also write a FORMAT report to FILE (repeatable), such as
+                                  --output sarif=wafguard.sarif --output markdown=comment.md
+  --baseline FILE                 Report only findings not recorded in FILE, and how many it hid
+  --create-baseline FILE          Record the current findings in FILE (this run exits 0)
   --fail-on error|warning|info|never
                                   Exit 1 when a finding is at or above this severity (default: error)
   --rule ID                       Only this rule (repeatable, or comma-separated)
@@ -97,7 +102,9 @@ async function runCheck(args: string[]): Promise<number> {
     input: { type: "string" },
     source: { type: "string" },
     format: { type: "string", default: "text" },
-    output: { type: "string" },
+    output: { type: "string", multiple: true },
+    baseline: { type: "string" },
+    "create-baseline": { type: "string" },
     "fail-on": { type: "string", default: "error" },
     rule: { type: "string", multiple: true },
     "skip-rule": { type: "string", multiple: true },
@@ -109,6 +116,10 @@ async function runCheck(args: string[]): Promise<number> {
   const format = oneOf("--format", values.format as string, FORMATS) as Format;
   const failOn = oneOf("--fail-on", values["fail-on"] as string, FAIL_ON) as FailOn;
   const config = readConfig(values.waivers as string | undefined);
+  const outputs = parseOutputs(values.output as string[] | undefined, format);
+  const createBaseline = values["create-baseline"] as string | undefined;
+  if (createBaseline && values.baseline) throw new UsageError("--baseline and --create-baseline do not go together: create the baseline once, then check against it");
+  const baseline = values.baseline ? readBaseline(values.baseline as string) : undefined;
   const result = await check(positionals.length ? positionals : ["."], {
     kind,
     source: values.source as string | undefined,
@@ -116,14 +127,46 @@ async function runCheck(args: string[]): Promise<number> {
     skipRules: values["skip-rule"] as string[] | undefined,
     options: { ...config.options, ...parseOptions(values.option as string[] | undefined) }, // flags win over the file
     waivers: config.waivers,
+    baseline,
   });
   printNotes(result.inputs);
-  const output = values.output as string | undefined;
-  const color = !output && !values["no-color"] && process.stdout.isTTY === true && !process.env.NO_COLOR;
-  const report = formatReport(format, result, { color, failOn });
-  if (output) writeReportFile(output, report);
-  else process.stdout.write(report);
+  const color = !values["no-color"] && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  for (const out of outputs) {
+    if (out.file === undefined) process.stdout.write(formatReport(out.format, result, { color, failOn }));
+    else writeReportFile(out.file, formatReport(out.format, result, { color: false, failOn }));
+  }
+  if (createBaseline) {
+    const recorded = writeBaseline(createBaseline, result.findings);
+    process.stderr.write(`wafguard: recorded ${recorded} finding${recorded === 1 ? "" : "s"} in ${createBaseline}; check against it with --baseline ${createBaseline}\n`);
+    return 0; // what the baseline records does not fail the run that records it
+  }
   return exitCodeFor(result.findings, failOn);
+}
+
+/**
+ * `--output FORMAT=FILE` (repeatable) writes that format to FILE, and the --format report still goes
+ * to the terminal; a plain `--output FILE` (the original contract) writes the --format report to FILE
+ * instead of the terminal.
+ */
+function parseOutputs(values: string[] | undefined, format: Format): Array<{ format: Format; file?: string }> {
+  const outputs: Array<{ format: Format; file?: string }> = [];
+  let plain: string | undefined;
+  for (const value of values ?? []) {
+    const eq = value.indexOf("=");
+    const named = eq > 0 ? value.slice(0, eq) : "";
+    if ((FORMATS as readonly string[]).includes(named)) {
+      if (eq === value.length - 1) throw new UsageError(`--output ${value} needs a file name after "="`);
+      outputs.push({ format: named as Format, file: value.slice(eq + 1) });
+    } else if (/^[a-z]+=/.test(value) && !value.includes("/")) {
+      throw new UsageError(`--output ${value}: "${named}" is not a format; use one of ${FORMATS.join(", ")} (FORMAT=FILE), or ./${value} for a file of that name`);
+    } else if (plain !== undefined) {
+      throw new UsageError(`--output ${value}: the --format report already goes to ${plain}; name the format of further reports (--output sarif=FILE)`);
+    } else plain = value;
+  }
+  const files = outputs.map((o) => o.file).concat(plain ?? []);
+  const twice = files.find((f, i) => files.indexOf(f) !== i);
+  if (twice) throw new UsageError(`--output: ${twice} is given twice`);
+  return [{ format, ...(plain !== undefined ? { file: plain } : {}) }, ...outputs];
 }
 
 /** What an input could not read (a module not downloaded): one notice line each, on stderr. */
@@ -187,6 +230,8 @@ export function parseOptions(pairs: string[] | undefined): Record<string, unknow
     const eq = pair.indexOf("=");
     if (eq <= 0) throw new UsageError(`--option takes KEY=VALUE (got "${pair}")`);
     const key = pair.slice(0, eq);
+    const problem = unknownOptionProblem(key);
+    if (problem) throw new UsageError(`--option ${key}=...: ${problem}`);
     const raw = pair.slice(eq + 1);
     out[key] = /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw === "true" ? true : raw === "false" ? false : raw;
   }

@@ -91,6 +91,20 @@ export interface LoadedInput {
    * configurations, so the same address can be in two of them). `model` is then all of them, for display.
    */
   stackModels?: Model[];
+  /** Inline suppressions written on the input's resource blocks (see suppressions.ts). */
+  suppressions?: InlineSuppression[];
+}
+
+/** `# wafguard:ignore WG406 reason: ...` on a .tf block, or `"//": {"wafguard": {"ignore": [...]}}` in JSON. */
+export interface InlineSuppression {
+  rule: string;
+  reason: string;
+  /** YYYY-MM-DD: the last day it applies. */
+  expires?: string;
+  /** Configuration address of the block it is written on, without instance keys: `module.api.aws_api_gateway_stage.prod`. */
+  block: string;
+  /** Where it is written. */
+  at: SourceLocation;
 }
 
 /** Deeper than any provider schema nests: what lies below is cut, so hostile input cannot exhaust a stack. */

@@ -20,6 +20,8 @@ export interface Rule {
   fix: string;
   why: string;
   sources: string[];
+  /** Options the rule reads from `input.options`, declared in its METADATA (`custom.options`): name → description. */
+  options?: Record<string, string>;
 }
 
 interface RulesFile {
@@ -60,4 +62,24 @@ export function modelAttributes(): ModelAttributes {
     if (!names.includes("*")) out.set(type, new Set([...names, ...file.modelAttributesAlways]));
   }
   return out;
+}
+
+/** Every option some rule declares, with the rules that read it. */
+export function ruleOptions(): Map<string, { description: string; rules: string[] }> {
+  const out = new Map<string, { description: string; rules: string[] }>();
+  for (const rule of allRules()) {
+    for (const [name, description] of Object.entries(rule.options ?? {})) {
+      const entry = out.get(name) ?? out.set(name, { description, rules: [] }).get(name)!;
+      entry.rules.push(rule.id);
+    }
+  }
+  return out;
+}
+
+/** The reason `name` is not an option, naming the known ones; undefined when it is one. */
+export function unknownOptionProblem(name: string): string | undefined {
+  const known = ruleOptions();
+  if (known.has(name)) return undefined;
+  const list = [...known].map(([n, o]) => `${n} (${o.rules.join(", ")})`).join(", ");
+  return `unknown option "${name}"; known options: ${list || "none"}`;
 }

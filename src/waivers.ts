@@ -15,7 +15,7 @@ import { lstatSync } from "node:fs";
 import { UsageError } from "./errors";
 import { MIB, readRegularFile } from "./load/read-file";
 import type { Finding } from "./findings";
-import { allRules } from "./rules";
+import { allRules, unknownOptionProblem } from "./rules";
 
 export interface Waiver {
   rule: string;
@@ -81,6 +81,8 @@ export function parseConfig(file: string, text: string): Config {
   const options = root.options ?? {};
   if (typeof options !== "object" || Array.isArray(options) || options === null) fail("`options` must be a mapping");
   for (const [key, value] of Object.entries(options as Record<string, unknown>)) {
+    const problem = unknownOptionProblem(key);
+    if (problem) fail(`options: ${problem}`);
     if (value !== null && typeof value === "object") fail(`option "${key}" must be a number, string or boolean`);
   }
 
@@ -97,11 +99,11 @@ export function parseConfig(file: string, text: string): Config {
     const rule = typeof entry.rule === "string" ? entry.rule.toUpperCase() : "";
     if (!known.has(rule)) fail(`${where}: rule "${String(entry.rule ?? "")}" is not a wafguard rule ID`);
     if (typeof entry.address !== "string" || entry.address === "") fail(`${where}: address is required (a resource address, * allowed)`);
-    if (typeof entry.reason !== "string" || entry.reason.trim().length < 10) fail(`${where}: reason is required, at least 10 characters`);
+    if (typeof entry.reason !== "string" || entry.reason.trim().length < MIN_REASON_LENGTH) fail(`${where}: reason is required, at least ${MIN_REASON_LENGTH} characters`);
     const waiver: Waiver = { rule, address: entry.address as string, reason: (entry.reason as string).trim() };
     if (entry.expires !== undefined) {
-      const expires = entry.expires instanceof Date ? entry.expires.toISOString().slice(0, 10) : String(entry.expires);
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(expires) || Number.isNaN(Date.parse(`${expires}T00:00:00Z`))) fail(`${where}: expires must be a date, YYYY-MM-DD`);
+      const expires = parseExpiry(entry.expires instanceof Date ? entry.expires.toISOString().slice(0, 10) : String(entry.expires));
+      if (!expires) fail(`${where}: expires must be a date, YYYY-MM-DD`);
       waiver.expires = expires;
     }
     waivers.push(waiver);
@@ -109,9 +111,20 @@ export function parseConfig(file: string, text: string): Config {
   return { options: { ...(options as Record<string, unknown>) }, waivers };
 }
 
+/** A waiver's or inline suppression's reason: long enough to tell the next reader why. */
+export const MIN_REASON_LENGTH = 10;
+
+/** `2027-03-31` → itself; anything that is not a real YYYY-MM-DD date → undefined. */
+export function parseExpiry(text: string): string | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return undefined;
+  const ms = Date.parse(`${text}T00:00:00Z`);
+  return Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== text ? undefined : text;
+}
+
 /** Marks findings that a waiver covers. An expired waiver no longer hides its finding, and says so. */
 export function applyWaivers(findings: Finding[], waivers: Waiver[], today = new Date().toISOString().slice(0, 10)): void {
   for (const f of findings) {
+    if (f.waived) continue; // suppressed inline already
     const matching = waivers.filter((w) => w.rule === f.rule && globMatch(w.address, f.address));
     const active = matching.find((w) => !w.expires || w.expires >= today);
     if (active) f.waived = active.expires ? { reason: active.reason, expires: active.expires } : { reason: active.reason };

@@ -9,8 +9,9 @@ import { Annotations, TerraformStack, type IAspect } from "cdktf";
 import type { IConstruct } from "constructs";
 import { checkModel, type CheckOptions } from "../check";
 import { applyWaivers, type Waiver } from "../waivers";
+import { applySuppressions } from "../suppressions";
 import { stackDocumentToModel } from "../load/cdktf";
-import { modelTypes } from "../rules";
+import { modelTypes, unknownOptionProblem } from "../rules";
 
 export interface WafguardValidationProps {
   /** Only these rule IDs. @default - every rule */
@@ -24,15 +25,23 @@ export interface WafguardValidationProps {
 }
 
 export class WafguardValidation implements IAspect {
-  constructor(private readonly props: WafguardValidationProps = {}) {}
+  constructor(private readonly props: WafguardValidationProps = {}) {
+    for (const key of Object.keys(props.options ?? {})) {
+      const problem = unknownOptionProblem(key);
+      if (problem) throw new Error(`WafguardValidation: ${problem}`);
+    }
+  }
 
   visit(node: IConstruct): void {
     if (!TerraformStack.isStack(node)) return;
     const stack = node;
     const doc = stack.toTerraform() as Record<string, unknown>;
-    const { model, resourceCount } = stackDocumentToModel(doc, stack.node.path, modelTypes());
+    const { model, resourceCount, suppressions } = stackDocumentToModel(doc, stack.node.path, modelTypes());
     const options: CheckOptions = { rules: this.props.rules, skipRules: this.props.skipRules, options: this.props.options };
-    const findings = checkModel({ path: stack.node.path, kind: "cdktf", model, resourceCount }, options);
+    const loaded = { path: stack.node.path, kind: "cdktf" as const, model, resourceCount, suppressions };
+    const findings = checkModel(loaded, options);
+    // In-source suppressions (WafguardSuppressions) first, then the waivers; stale ones are left to `wafguard check`.
+    applySuppressions(findings, loaded, new Set());
     applyWaivers(findings, this.props.waivers ?? []);
     const byPath = new Map(stack.node.findAll().map((c) => [c.node.path, c]));
     for (const f of findings) {

@@ -2,9 +2,10 @@
 import { existsSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import { InputError } from "../errors";
-import { makeModel, type LoadedInput, type Model } from "../model";
+import { makeModel, type InlineSuppression, type LoadedInput, type Model } from "../model";
+import { parseIgnoreMetadata } from "../suppressions";
 import { configurationToModel, type ConfigFile } from "./terraform/documents";
-import { normalizeJsonSyntax } from "./terraform/hcl";
+import { bodyOf, normalizeJsonSyntax } from "./terraform/hcl";
 import { parseJson, readTextFile } from "./json-file";
 import { assertUniqueConfigAddresses } from "./unique-addresses";
 
@@ -13,10 +14,12 @@ type Json = Record<string, unknown>;
 export function loadCdktf(path: string, keepTypes: ReadonlySet<string>): LoadedInput {
   const stacks = stackFiles(path);
   const models: Model[] = [];
+  const suppressions: InlineSuppression[] = [];
   let resourceCount = 0;
   for (const file of stacks) {
     const loaded = loadStack(file, keepTypes);
     models.push(loaded.model);
+    suppressions.push(...loaded.suppressions);
     resourceCount += loaded.resourceCount;
   }
   // Stacks are separate Terraform configurations: their resources never reference each other.
@@ -24,7 +27,7 @@ export function loadCdktf(path: string, keepTypes: ReadonlySet<string>): LoadedI
     models.flatMap((m) => m.resources),
     models.flatMap((m) => m.edges),
   );
-  return { path, kind: "cdktf", model, resourceCount, ...(models.length > 1 ? { stackModels: models } : {}) };
+  return { path, kind: "cdktf", model, resourceCount, suppressions, ...(models.length > 1 ? { stackModels: models } : {}) };
 }
 
 function stackFiles(path: string): string[] {
@@ -67,10 +70,11 @@ export function stackDocumentToModel(raw: Json, file: string, keepTypes: Readonl
   const configFile: ConfigFile = {
     file,
     doc: normalizeJsonSyntax(raw),
-    constructOf: (type, name) => {
-      const body = ((raw.resource as Json | undefined)?.[type] as Json | undefined)?.[name] as Json | undefined;
-      const meta = (body?.["//"] as Json | undefined)?.metadata as Json | undefined;
-      return typeof meta?.path === "string" ? meta.path : undefined;
+    constructOf: (type, name) => constructPath(bodyOf(raw, "resource", type, name)),
+    suppressionsOf: (kind, type, name) => {
+      const body = bodyOf(raw, kind, type, name);
+      const construct = constructPath(body);
+      return parseIgnoreMetadata(body, { file, ...(construct ? { construct } : {}) });
     },
   };
   const loaded = configurationToModel(dirname(file), [configFile], {}, keepTypes, () => null);
@@ -78,3 +82,9 @@ export function stackDocumentToModel(raw: Json, file: string, keepTypes: Readonl
   return loaded;
 }
 
+
+/** The construct path CDKTF writes in a resource's `"//": {"metadata": {"path": ...}}`. */
+function constructPath(body: unknown): string | undefined {
+  const meta = ((body as Json | undefined)?.["//"] as Json | undefined)?.metadata as Json | undefined;
+  return typeof meta?.path === "string" ? meta.path : undefined;
+}

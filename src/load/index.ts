@@ -125,7 +125,8 @@ function listDirectory(path: string): string[] {
  */
 function withSourceLocations(loaded: LoadedInput, source: string | undefined): LoadedInput {
   if (source && !(existsSync(source) && statSync(source).isDirectory())) throw new InputError(source, "is not a directory of .tf files (--source)");
-  const locations = scanBlockLocations(source ?? dirname(loaded.path));
+  const { locations, suppressions } = scanBlockLocations(source ?? dirname(loaded.path));
+  loaded.suppressions = suppressions;
   if (locations.size === 0) return loaded;
   for (const r of loaded.model.resources) {
     const found = locations.get(configAddress(r));

@@ -20,7 +20,8 @@ export function formatJson(result: CheckResult): string {
       ...(f.waived ? { waived: f.waived } : {}),
       ...(f.waiver_expired ? { waiver_expired: f.waiver_expired } : {}),
     })),
-    summary: summarize(result.findings),
+    ...(result.notices?.length ? { notices: result.notices } : {}),
+    summary: { ...summarize(result.findings), ...(result.baselined !== undefined ? { baseline: result.baselined } : {}) },
   };
   return JSON.stringify(out, null, 2) + "\n";
 }

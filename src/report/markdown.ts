@@ -2,6 +2,7 @@
 import { summarize, type CheckResult, type Finding } from "../check";
 import { findRule, SEVERITY_RANK } from "../rules";
 import { formatLocation, ruleHelpUri } from "./locations";
+import { resourcesChecked, rulesChecked, waivedBy } from "./coverage";
 
 const ICON = { error: "🔴", warning: "🟠", info: "🔵" } as const;
 
@@ -14,7 +15,8 @@ export function formatMarkdown(result: CheckResult): string {
       : s.warning > 0
         ? `⚠️ **wafguard**: no errors, ${s.warning} warning${s.warning === 1 ? "" : "s"}`
         : `✅ **wafguard**: no errors or warnings`;
-  const counts = `${s.error} errors · ${s.warning} warnings · ${s.info} info${s.waived ? ` · ${s.waived} waived` : ""} · ${result.inputs.map((i) => `\`${i.path}\``).join(", ")}`;
+  const baselined = result.baselined ? ` · ${result.baselined} in the baseline` : "";
+  const counts = `${s.error} errors · ${s.warning} warnings · ${s.info} info${s.waived ? ` · ${s.waived} waived` : ""}${baselined} · ${result.inputs.map((i) => `\`${i.path}\``).join(", ")}`;
   const lines = [verdict, "", counts];
   if (active.length) {
     lines.push("", "| | Rule | Resource | Symptom |", "|---|---|---|---|");
@@ -30,9 +32,12 @@ export function formatMarkdown(result: CheckResult): string {
   const waived = result.findings.filter((f) => f.waived);
   if (waived.length) {
     lines.push("", `<details><summary>${waived.length} waived</summary>`, "");
-    for (const f of waived) lines.push(`- ${f.rule} \`${f.address}\`: ${escapeMd(f.waived?.reason ?? "")}${f.waived?.expires ? ` (until ${f.waived.expires})` : ""}`);
+    for (const f of waived) lines.push(`- ${f.rule} \`${f.address}\` ${escapeMd(waivedBy(f))}`);
     lines.push("", "</details>");
   }
+  const notices = result.notices ?? [];
+  if (notices.length) lines.push("", ...notices.map((n) => `ℹ️ ${escapeMd(n.message)}`));
+  lines.push("", `<sub>Checked ${rulesChecked(result)} on ${result.inputs.map((i) => `\`${cell(i.path)}\` (${resourcesChecked(i)})`).join("; ")}.</sub>`);
   return lines.join("\n") + "\n";
 }
 

@@ -45,6 +45,8 @@ export function formatRulesDoc(): string {
       "",
       "Sources: " + r.sources.map((s) => `<${s}>`).join(", "),
     );
+    const options = Object.entries(r.options ?? {});
+    if (options.length) lines.push("", "Options: " + options.map(([name, text]) => `\`--option ${name}=...\`: ${text}`).join("; "));
   }
   return lines.join("\n") + "\n";
 }

@@ -1,6 +1,6 @@
 /** `--format sarif`: SARIF 2.1.0 as GitHub code scanning accepts it. */
-import { createHash } from "node:crypto";
-import type { CheckResult, Finding } from "../check";
+import { fingerprint, FINGERPRINT_KEY } from "../baseline";
+import type { CheckResult, Finding, Notice } from "../check";
 import { allRules, type Rule } from "../rules";
 import { HOMEPAGE, repositoryPath, ruleHelpUri, VERSION } from "./locations";
 
@@ -25,6 +25,7 @@ export function formatSarif(result: CheckResult): string {
         },
         artifacts: result.inputs.map((i) => ({ location: { uri: repositoryPath(i.path) } })),
         results: result.findings.map((f) => toResult(f, index.get(f.rule) ?? 0)),
+        ...(result.notices?.length ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: result.notices.map(toNotification) }] } : {}),
       },
     ],
   };
@@ -67,7 +68,19 @@ function toResult(f: Finding, ruleIndex: number) {
         ...(f.location?.construct ? { message: { text: `construct ${f.location.construct}` } } : {}),
       },
     ],
-    partialFingerprints: { "wafguardFinding/v1": createHash("sha256").update(`${f.rule}|${f.address}|${f.message}`).digest("hex").slice(0, 32) },
-    ...(f.waived ? { suppressions: [{ kind: "external", status: "accepted", justification: f.waived.reason }] } : {}),
+    // The baseline's fingerprint (rule, address, subject): code scanning tracks a result across runs by it.
+    partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(f) },
+    ...(f.waived ? { suppressions: [{ kind: f.waived.inline ? "inSource" : "external", status: "accepted", justification: f.waived.reason }] } : {}),
+  };
+}
+
+/** A stale inline suppression: a note about the run, not a result. */
+function toNotification(n: Notice) {
+  return {
+    level: "note",
+    message: { text: n.message },
+    descriptor: { id: "stale-suppression" },
+    associatedRule: { id: n.rule },
+    locations: [{ physicalLocation: { artifactLocation: { uri: repositoryPath(n.at.file) }, ...(n.at.line ? { region: { startLine: n.at.line } } : {}) } }],
   };
 }

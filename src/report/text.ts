@@ -2,6 +2,7 @@
 import { summarize, type CheckResult, type Finding } from "../check";
 import { SEVERITY_RANK } from "../rules";
 import { formatLocation } from "./locations";
+import { resourcesChecked, rulesChecked, waivedBy } from "./coverage";
 
 export interface TextOptions {
   color: boolean;
@@ -27,14 +28,18 @@ export function formatText(result: CheckResult, options: TextOptions): string {
         const label = f.waived ? paint("dim", "waived ") : paint(f.severity, f.severity.padEnd(7));
         lines.push(`    ${label} ${f.rule}  ${f.message}`);
         lines.push(paint("dim", `            symptom: ${f.symptom} · ${f.title}`));
-        if (f.waived) lines.push(paint("dim", `            waived: ${f.waived.reason}${f.waived.expires ? ` (until ${f.waived.expires})` : ""}`));
+        if (f.waived) lines.push(paint("dim", `            ${waivedBy(f)}`));
         else lines.push(...indentFix(f.fix).map((l) => paint("dim", l)));
       }
     }
     lines.push("");
   }
-  const verdict = `${s.error} error${s.error === 1 ? "" : "s"}, ${s.warning} warning${s.warning === 1 ? "" : "s"}, ${s.info} info` + (s.waived ? `, ${s.waived} waived` : "");
+  for (const n of result.notices ?? []) lines.push(`${paint("info", "notice ")} ${n.message}`, "");
+  const baselined = result.baselined ? `, ${result.baselined} in the baseline (not shown)` : "";
+  const verdict = `${s.error} error${s.error === 1 ? "" : "s"}, ${s.warning} warning${s.warning === 1 ? "" : "s"}, ${s.info} info` + (s.waived ? `, ${s.waived} waived` : "") + baselined;
   lines.push(verdict + (result.findings.length ? paint("dim", " · wafguard explain <RULE> for how to confirm and why the fix works") : ""));
+  lines.push("", paint("dim", `Checked ${rulesChecked(result)} on:`));
+  for (const input of result.inputs) lines.push(paint("dim", `  ${input.path}: ${resourcesChecked(input)}`));
   return lines.join("\n") + "\n";
 }
 

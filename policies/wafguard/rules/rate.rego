@@ -33,6 +33,8 @@ threshold := object.get(object.get(input, "options", {}), "rate-threshold", 500)
 # custom:
 #   id: WG301
 #   severity: warning
+#   options:
+#     rate-threshold: Requests per 5 minutes below which a rate limit on the whole API is too strict (default 500)
 #   symptom: 403 / 429
 #   cause: 3
 #   confirm: |

@@ -10,7 +10,8 @@ import { buildEdges } from "../edges";
 import { Budget, containsUnknown, EvalLimitError, evaluate, isExpression, isUnknown, referencesIn, UNKNOWN, type Scope } from "./expressions";
 import { InputError } from "../../errors";
 import { relative } from "node:path";
-import { makeModel, type ModelResource, type SourceLocation } from "../../model";
+import { makeModel, type InlineSuppression, type ModelResource, type SourceLocation } from "../../model";
+import type { WrittenSuppression } from "../../suppressions";
 import { setOwn } from "../../own-property";
 import type { PlanLoadResult } from "../plan";
 
@@ -25,6 +26,8 @@ export interface ConfigFile {
   lineOf?: (kind: string, type: string, name: string) => number | undefined;
   /** CDKTF: construct path of a resource, from its `//` metadata. */
   constructOf?: (type: string, name: string) => string | undefined;
+  /** Inline suppressions written on a block: ("resource", "aws_x", "name") → them. */
+  suppressionsOf?: (kind: string, type: string, name: string) => WrittenSuppression[];
 }
 
 export interface ModuleReader {
@@ -50,10 +53,12 @@ interface Context {
   rootDir: string;
   /** References handed to modules that could not be read. */
   unreadModuleReferences: Set<string>;
+  /** By block and place: a module called with for_each is loaded once per instance, its comments are one. */
+  suppressions: Map<string, InlineSuppression>;
 }
 
-export function configurationToModel(dir: string, files: ConfigFile[], rootVars: Record<string, unknown>, keepTypes: ReadonlySet<string>, readModule: ModuleReader): PlanLoadResult {
-  const ctx: Context = { keepTypes, readModule, resources: [], moduleInstances: new Set(), providers: new Map(), resourceCount: 0, budget: new Budget(), rootDir: dir, unreadModuleReferences: new Set() };
+export function configurationToModel(dir: string, files: ConfigFile[], rootVars: Record<string, unknown>, keepTypes: ReadonlySet<string>, readModule: ModuleReader): PlanLoadResult & { suppressions: InlineSuppression[] } {
+  const ctx: Context = { keepTypes, readModule, resources: [], moduleInstances: new Set(), providers: new Map(), resourceCount: 0, budget: new Budget(), rootDir: dir, unreadModuleReferences: new Set(), suppressions: new Map() };
   let root: ConfigModule;
   try {
     root = loadModule(ctx, dir, files, [], rootVars, 0, false, []);
@@ -73,7 +78,7 @@ export function configurationToModel(dir: string, files: ConfigFile[], rootVars:
     const handed = ctx.resources.filter((r) => ctx.unreadModuleReferences.has(r.address.replace(/\[[^\]]*\]/g, ""))).map((r) => r.address);
     if (handed.length) model.unread_module_references = handed.sort();
   }
-  return { model, resourceCount: ctx.resourceCount };
+  return { model, resourceCount: ctx.resourceCount, suppressions: [...ctx.suppressions.values()] };
 }
 
 /** Blocks of one kind across the files of a module: hcl2json gives `kind.type.name = [body]`. */
@@ -131,6 +136,10 @@ function loadModule(ctx: Context, dir: string, files: ConfigFile[], steps: Modul
       const instances = expand(block.body, scope);
       ctx.resourceCount += instances.length;
       ctx.budget.grow(instances.length);
+      const blockAddress = `${configPath ? `${configPath}.` : ""}${mode === "data" ? "data." : ""}${block.type}.${block.name}`;
+      for (const written of block.file.suppressionsOf?.(mode === "data" ? "data" : "resource", block.type, block.name) ?? []) {
+        ctx.suppressions.set(`${blockAddress}|${written.rule}|${written.at.file}|${written.at.line ?? written.at.construct ?? ""}`, { ...written, block: blockAddress });
+      }
       if (!ctx.keepTypes.has(block.type)) continue;
       const expressions: ConfigReference[] = [];
       collectReferences(block.body, [], expressions, 0);

@@ -11,6 +11,8 @@ import type { LoadedInput } from "../../model";
 import { blocksAsArrays, configurationToModel, type ConfigFile, type ModuleReader } from "./documents";
 import { locateSyntaxError } from "./hcl-syntax";
 import { parseJson, readTextFile } from "../json-file";
+import { scanTfText, type BlockHeader } from "../block-locations";
+import { parseIgnoreMetadata } from "../../suppressions";
 
 type Json = Record<string, unknown>;
 
@@ -46,8 +48,8 @@ export function loadHclDirectory(dir: string, keepTypes: ReadonlySet<string>): L
     }
     return { dir: realpathSync(childDir), files: readModuleFiles(childDir) };
   };
-  const { model, resourceCount } = configurationToModel(realpathSync(dir), files, rootVars, keepTypes, readModule);
-  return { path: dir, kind: "hcl", model, resourceCount, ...(notes.length ? { notes: [...new Set(notes)] } : {}) };
+  const { model, resourceCount, suppressions } = configurationToModel(realpathSync(dir), files, rootVars, keepTypes, readModule);
+  return { path: dir, kind: "hcl", model, resourceCount, suppressions, ...(notes.length ? { notes: [...new Set(notes)] } : {}) };
 }
 
 function shown(path: string): string {
@@ -116,7 +118,14 @@ function assertRegularFile(path: string, file: string): void {
 
 function hclFile(file: string, text: string): ConfigFile {
   const doc = parseHcl(file, text);
-  return { file, doc, lineOf: headerLines(text) };
+  const headers = new Map<string, BlockHeader>();
+  for (const h of scanTfText(text, file).headers) if (!headers.has(`${h.kind}|${h.type}|${h.name}`)) headers.set(`${h.kind}|${h.type}|${h.name}`, h);
+  return {
+    file,
+    doc,
+    lineOf: (kind, type, name) => headers.get(`${kind}|${type}|${name}`)?.line,
+    suppressionsOf: (kind, type, name) => headers.get(`${kind}|${type}|${name}`)?.suppressions ?? [],
+  };
 }
 
 export function parseHcl(file: string, text: string): Json {
@@ -134,7 +143,16 @@ function jsonFile(file: string, text: string): ConfigFile {
   if (!/\S/.test(text)) throw new InputError(file, "is empty; a .tf.json file holds a JSON object");
   const doc = parseJson(file, text);
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw new InputError(file, "is not a Terraform JSON configuration (expected an object)");
-  return { file, doc: normalizeJsonSyntax(doc as Json), lineOf: jsonLines(text) };
+  const lineOf = jsonLines(text);
+  return {
+    file,
+    doc: normalizeJsonSyntax(doc as Json),
+    lineOf,
+    suppressionsOf: (kind, type, name) => {
+      const line = lineOf(kind, type, name);
+      return parseIgnoreMetadata(bodyOf(doc as Json, kind, type, name), { file, ...(line ? { line } : {}) });
+    },
+  };
 }
 
 /** Terraform JSON syntax: `resource.type.name` is an object body with blocks as objects. */
@@ -154,18 +172,6 @@ export function normalizeJsonSyntax(doc: Json): Json {
     out[kind] = types;
   }
   return out;
-}
-
-/** Where `resource "type" "name" {` (and data, module) blocks start in a .tf file. */
-function headerLines(text: string): (kind: string, type: string, name: string) => number | undefined {
-  const index = new Map<string, number>();
-  const lines = text.split("\n");
-  const header = /^\s*(resource|data)\s+"([^"]+)"\s+"([^"]+)"/;
-  lines.forEach((l, i) => {
-    const m = header.exec(l);
-    if (m && !index.has(`${m[1]}|${m[2]}|${m[3]}`)) index.set(`${m[1]}|${m[2]}|${m[3]}`, i + 1);
-  });
-  return (kind, type, name) => index.get(`${kind}|${type}|${name}`);
 }
 
 /** In JSON syntax: the line of `"name": {` after the line of `"type": {`. */
@@ -194,4 +200,12 @@ function readTfvars(dir: string): Record<string, unknown> {
     if (doc && typeof doc === "object") Object.assign(vars, doc);
   }
   return vars;
+}
+
+/** The raw (un-normalized) body of `kind.type.name` in a Terraform JSON document: where `"//"` metadata is. */
+export function bodyOf(doc: Json, kind: string, type: string, name: string): unknown {
+  const byType = doc[kind];
+  const byName = typeof byType === "object" && byType !== null ? (byType as Json)[type] : undefined;
+  const body = typeof byName === "object" && byName !== null ? (byName as Json)[name] : undefined;
+  return Array.isArray(body) ? body[0] : body;
 }

@@ -1,0 +1,61 @@
+/** Rule options: only the options rules declare (METADATA custom.options) are accepted, from the flag or the file. */
+import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ruleOptions } from "../src/rules";
+import { checkJson, planFixture, ROOT, runCli, tempFile } from "./helpers";
+
+const plan = join(ROOT, "examples/broken/plan.json");
+
+describe("rule options", () => {
+  it("are declared in the rules' metadata, with the rules that read them", () => {
+    const declared = ruleOptions().get("rate-threshold");
+    assert.deepEqual(declared?.rules, ["WG301"]);
+    assert.match(declared?.description ?? "", /default 500/);
+    // The Rego reads exactly the declared names: every option string the policies read is declared.
+    const rego = readFileSync(join(ROOT, "policies/wafguard/rules/rate.rego"), "utf8");
+    for (const [, name] of rego.matchAll(/object\.get\(object\.get\(input, "options", \{\}\), "([^"]+)"/g)) assert.ok(ruleOptions().has(name), name);
+  });
+
+  it("a known --option changes the result", () => {
+    assert.equal(checkJson(plan, ["--rule", "WG301"]).findings.length, 1);
+    assert.equal(checkJson(plan, ["--rule", "WG301", "--option", "rate-threshold=100"]).findings.length, 0);
+  });
+
+  it("an unknown --option key is exit 2 with one line naming it and the known ones", () => {
+    const r = runCli(["check", plan, "--option", "rate-treshold=1000"]);
+    assert.equal(r.status, 2);
+    assert.equal(r.stdout, "");
+    assert.equal(r.stderr, 'wafguard: --option rate-treshold=...: unknown option "rate-treshold"; known options: rate-threshold (WG301)\n');
+  });
+
+  it("the model command checks --option keys too", () => {
+    const r = runCli(["model", planFixture("wg406-stage-without-acl"), "--option", "bogus=1"]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^wafguard: --option bogus=\.\.\.: unknown option "bogus"; known options: rate-threshold \(WG301\)\n$/);
+  });
+
+  it("an unknown options key in .wafguard.yml is exit 2 naming the file, the key and the known ones", () => {
+    const file = tempFile(".wafguard.yml", "options:\n  rate-threshold: 1000\n  burst: 5\n");
+    const r = runCli(["check", plan, "--waivers", file]);
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr, `wafguard: ${file}: options: unknown option "burst"; known options: rate-threshold (WG301)\n`);
+  });
+
+  it("an unknown top-level key in .wafguard.yml is exit 2 naming the known ones", () => {
+    const file = tempFile(".wafguard.yml", "option:\n  rate-threshold: 1000\n");
+    const r = runCli(["check", plan, "--waivers", file]);
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr.split("\n").length, 2);
+    assert.match(r.stderr, /unknown key "option" \(expected options, waivers\)/);
+  });
+
+  it("the construct-side aspect rejects unknown options too", async () => {
+    const { WafguardValidation } = await import("../src/construct/aspect");
+    assert.throws(() => new WafguardValidation({ options: { "rate-treshold": 1 } }), /unknown option "rate-treshold"; known options: rate-threshold \(WG301\)/);
+  });
+
+  it("RULES.md lists a rule's options", () => {
+    assert.match(readFileSync(join(ROOT, "RULES.md"), "utf8"), /Options: `--option rate-threshold=\.\.\.`/);
+  });
+});
