@@ -3,9 +3,10 @@ import { applyWaivers, type Waiver } from "./waivers";
 import { UsageError } from "./errors";
 import { evaluate } from "./engine/policy";
 import { loadInputAsync } from "./load";
-import type { CheckResult, Finding, InputSummary } from "./findings";
+import type { CheckResult, Finding, FindingTraffic, InputSummary } from "./findings";
 import type { InputKind, LoadedInput } from "./model";
 import { allRules, findRule, SEVERITY_RANK, type Severity } from "./rules";
+import { joinTraffic, type TrafficOptions } from "./traffic/check-traffic";
 
 export type { CheckResult, Finding, InputSummary } from "./findings";
 
@@ -23,6 +24,11 @@ export interface CheckOptions {
   today?: string;
   /** Stream plans larger than this many bytes (tests use it to exercise streaming on small plans). */
   streamAbove?: number;
+  /** WAF log files or directories: replayed against each input's web ACLs (WG120-WG122). */
+  traffic?: string[];
+  /** Notices about the traffic replay (records of other web ACLs, logs that match nothing). */
+  onNotice?: TrafficOptions["onNotice"];
+  onProgress?: TrafficOptions["onProgress"];
 }
 
 export async function check(paths: string[], options: CheckOptions = {}): Promise<CheckResult> {
@@ -32,7 +38,9 @@ export async function check(paths: string[], options: CheckOptions = {}): Promis
   const findings: Finding[] = [];
   for (const path of paths) {
     const loaded = await loadInputAsync(path, { kind: options.kind, source: options.source, streamAbove: options.streamAbove });
-    inputs.push({ path, kind: loaded.kind, resources: loaded.resourceCount, checked: loaded.model.resources.length });
+    const summary: InputSummary = { path, kind: loaded.kind, resources: loaded.resourceCount, checked: loaded.model.resources.length };
+    if (options.traffic?.length) summary.traffic = await joinTraffic(loaded, options.traffic, options);
+    inputs.push(summary);
     findings.push(...checkModel(loaded, options, only, skip));
   }
   applyWaivers(findings, options.waivers ?? [], options.today);
@@ -60,6 +68,7 @@ export function checkModel(loaded: LoadedInput, options: CheckOptions = {}, only
       input: loaded.path,
       related: raw.related ?? [],
     };
+    if (raw.traffic) finding.traffic = raw.traffic as FindingTraffic;
     const source = byAddress.get(raw.address)?.source;
     if (source) finding.location = source;
     findings.push(finding);

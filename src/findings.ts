@@ -17,6 +17,25 @@ export interface Finding {
   waived?: { reason: string; expires?: string };
   /** A waiver matched but has expired: the finding counts again. */
   waiver_expired?: { reason: string; expires: string };
+  /** WG120-WG122: what the replay of the WAF logs found for this web ACL (traffic.md, "Output"). */
+  traffic?: FindingTraffic;
+}
+
+/**
+ * The `traffic` object of a traffic finding, in the JSON shape of traffic.md. WG120 carries the
+ * newly blocked requests in `by_rule`; WG121 the logged attack-signature blocks the change lifts;
+ * WG122 `uncertain_by_reason`.
+ */
+export interface FindingTraffic {
+  records: number;
+  from: string | null;
+  to: string | null;
+  newly_blocked?: number;
+  newly_allowed?: number;
+  uncertain?: number;
+  clients?: number;
+  by_rule?: Array<{ rule: string; managed_rule: string | null; requests: number; clients: number; paths: Array<{ method: string; path: string; requests: number }> }>;
+  uncertain_by_reason?: Array<{ reason: string; requests: number }>;
 }
 
 export interface InputSummary {
@@ -24,6 +43,19 @@ export interface InputSummary {
   kind: InputKind;
   resources: number;
   checked: number;
+  /** With `--traffic`: what was read from the WAF logs for this input, and what could not be matched. */
+  traffic?: InputTraffic;
+}
+
+export interface InputTraffic {
+  files: number;
+  records: number;
+  /** Records per web ACL address of the plan. */
+  matched: Record<string, number>;
+  /** Records of web ACLs that are not in the plan: reported, never dropped silently. */
+  unmatched: Array<{ webaclId: string; records: number }>;
+  /** What the user must know about the replay (printed on stderr as notices too). */
+  notes: string[];
 }
 
 export interface CheckResult {

@@ -69,6 +69,11 @@ export interface Model {
   edges_in: EdgeIndex;
   /** User options the rules read (thresholds), by name. */
   options: Record<string, unknown>;
+  /**
+   * With `check --traffic`: web ACL address → TrafficSummary (src/traffic/replay.ts; typed there,
+   * since replay.ts reads the Model). Rules WG120-WG122 read it.
+   */
+  traffic?: Record<string, object>;
 }
 
 export interface LoadedInput {

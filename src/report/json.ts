@@ -4,7 +4,7 @@ import { summarize, type CheckResult } from "../check";
 export function formatJson(result: CheckResult): string {
   const out = {
     version: 1,
-    inputs: result.inputs.map((i) => ({ path: i.path, kind: i.kind, resources: i.resources })),
+    inputs: result.inputs.map((i) => ({ path: i.path, kind: i.kind, resources: i.resources, ...(i.traffic ? { traffic: i.traffic } : {}) })),
     findings: result.findings.map((f) => ({
       rule: f.rule,
       severity: f.severity,
@@ -18,6 +18,7 @@ export function formatJson(result: CheckResult): string {
       ...(f.location ? { location: f.location } : {}),
       ...(f.waived ? { waived: f.waived } : {}),
       ...(f.waiver_expired ? { waiver_expired: f.waiver_expired } : {}),
+      ...(f.traffic ? { traffic: f.traffic } : {}),
     })),
     summary: summarize(result.findings),
   };

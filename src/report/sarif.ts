@@ -67,7 +67,14 @@ function toResult(f: Finding, ruleIndex: number) {
         ...(f.location?.construct ? { message: { text: `construct ${f.location.construct}` } } : {}),
       },
     ],
-    partialFingerprints: { "wafguardFinding/v1": createHash("sha256").update(`${f.rule}|${f.address}|${f.message}`).digest("hex").slice(0, 32) },
+    partialFingerprints: { "wafguardFinding/v1": createHash("sha256").update(fingerprintOf(f)).digest("hex").slice(0, 32) },
     ...(f.waived ? { suppressions: [{ kind: "external", status: "accepted", justification: f.waived.reason }] } : {}),
+    // A property bag holds any JSON (SARIF 2.1.0 §3.8): the traffic summary travels as it is.
+    ...(f.traffic ? { properties: { traffic: f.traffic } } : {}),
   };
+}
+
+/** Traffic findings' messages carry counts that change with every log: the alert is the rule on the web ACL. */
+function fingerprintOf(f: Finding): string {
+  return f.traffic ? `${f.rule}|${f.address}|traffic` : `${f.rule}|${f.address}|${f.message}`;
 }
