@@ -6,3 +6,4 @@ export { detectKind, loadInput, loadInputAsync, STREAM_ABOVE_BYTES } from "./loa
 export type { Edge, InputKind, LoadedInput, Model, ModelResource } from "./model";
 export { formatReport, FORMATS, type Format } from "./report";
 export { allRules, findRule, modelTypes, type Rule, type Severity } from "./rules";
+export * from "./traffic";
