@@ -1,6 +1,7 @@
 /** What a check produces: the contract between the flow (check.ts), waivers and the reports. */
 import type { InputKind, SourceLocation } from "./model";
 import type { Severity } from "./rules";
+import type { TrafficRuleGroup, TrafficSummary } from "./traffic/replay";
 
 export interface Finding {
   rule: string;
@@ -34,8 +35,8 @@ export interface FindingTraffic {
   newly_allowed?: number;
   uncertain?: number;
   clients?: number;
-  by_rule?: Array<{ rule: string; managed_rule: string | null; requests: number; clients: number; paths: Array<{ method: string; path: string; requests: number }> }>;
-  uncertain_by_reason?: Array<{ reason: string; requests: number }>;
+  by_rule?: TrafficRuleGroup[];
+  uncertain_by_reason?: TrafficSummary["uncertain_by_reason"];
 }
 
 export interface InputSummary {
