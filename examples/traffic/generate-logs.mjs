@@ -5,9 +5,9 @@
 // traffic", "Log examples" in the WAF developer guide) as the plan's `before` ACL writes them:
 //   common      AWSManagedRulesCommonRuleSet, SizeRestrictions_BODY and NoUserAgent_HEADER counted
 //               (rule_action_override): a match is in ruleGroupList[].nonTerminatingMatchingRules
-//   sqli        AWSManagedRulesSQLiRuleSet enforced: a match terminates with BLOCK
 //   bad-inputs  AWSManagedRulesKnownBadInputsRuleSet counted as a whole (override_action count):
 //               only the first matching sub-rule is logged, as the group's terminatingRule
+//   sqli        AWSManagedRulesSQLiRuleSet enforced: a match terminates with BLOCK
 // Deterministic (seeded): the same command writes the same bytes, so the README's numbers hold.
 //
 //   node examples/traffic/generate-logs.mjs [OUT_DIR] [--records N]
@@ -17,9 +17,9 @@
 //       SizeRestrictions_BODY; the plan enforces it: newly blocked)
 //    6  Log4j probes in a header, from 2 clients (bad-inputs counted; the plan enforces
 //       Log4JRCE_HEADER: newly blocked)
-//    9  SQL injection in the query string, from 3 clients (blocked by SQLi_QUERYARGUMENTS; the plan
-//       counts it: newly allowed, attack signature)
-//    4  SQL injection in the body (blocked by SQLi_BODY, still blocked)
+//    9  SQL injection in the query string, from 3 clients, and 4 in the body, from 1 client
+//       (blocked by SQLi_QUERYARGUMENTS and SQLi_BODY; the plan counts the whole sqli group: newly
+//       allowed, attack signatures)
 //    5  Host: localhost, from 1 client (bad-inputs counted as a whole and Host_localhost_HEADER was
 //       the first match; the plan counts that sub-rule, later sub-rules were never evaluated: uncertain)
 //   40  requests without a User-Agent, from 3 clients (NoUserAgent_HEADER, counted before and after)
@@ -66,7 +66,8 @@ const GROUPS = {
 const quiet = (ruleGroupId) => ({ ruleGroupId, terminatingRule: null, nonTerminatingMatchingRules: [], excludedRules: null, customerConfig: null });
 
 function record({ at, ip, country = "US", method, uri, args = "", headers, bodySize = 0, kind = "ordinary" }) {
-  const ruleGroupList = [quiet(GROUPS.common), quiet(GROUPS.sqli), quiet(GROUPS.badInputs)];
+  // In the ACL's priority order: every group is evaluated, since sqli, the only one that blocks, is last.
+  const ruleGroupList = [quiet(GROUPS.common), quiet(GROUPS.badInputs), quiet(GROUPS.sqli)];
   const labels = [];
   let action = "ALLOW";
   let terminatingRuleId = "Default_Action";
@@ -86,8 +87,7 @@ function record({ at, ip, country = "US", method, uri, args = "", headers, bodyS
     case "sqli-query":
     case "sqli-body": {
       const ruleId = kind === "sqli-query" ? "SQLi_QUERYARGUMENTS" : "SQLi_BODY";
-      ruleGroupList[1].terminatingRule = { ruleId, action: "BLOCK", ruleMatchDetails: null };
-      ruleGroupList.pop(); // evaluation stopped at the sqli group: bad-inputs never ran
+      ruleGroupList[2].terminatingRule = { ruleId, action: "BLOCK", ruleMatchDetails: null };
       labels.push({ name: `awswaf:managed:aws:sql-database:${kind === "sqli-query" ? "SQLi_QueryArguments" : "SQLi_Body"}` });
       action = "BLOCK";
       terminatingRuleId = "sqli";
@@ -99,7 +99,7 @@ function record({ at, ip, country = "US", method, uri, args = "", headers, bodyS
       // The whole group is counted: its first matching sub-rule is logged as the group's
       // terminating rule, and the web ACL's rule as a non-terminating COUNT match.
       const ruleId = kind === "log4j" ? "Log4JRCE_HEADER" : "Host_localhost_HEADER";
-      ruleGroupList[2].terminatingRule = { ruleId, action: "BLOCK", ruleMatchDetails: null };
+      ruleGroupList[1].terminatingRule = { ruleId, action: "BLOCK", ruleMatchDetails: null };
       nonTerminatingMatchingRules.push({ ruleId: "bad-inputs", action: "COUNT", ruleMatchDetails: [] });
       labels.push({ name: `awswaf:managed:aws:known-bad-inputs:${kind === "log4j" ? "Log4JRCE_Header" : "Host_Localhost_Header"}` });
       break;
