@@ -35,7 +35,7 @@ export async function joinTraffic(loaded: LoadedInput, paths: string[], options:
   if (report.acls.size === 0) {
     notes.push(
       `none of the ${report.records} logged records is of a web ACL in ${loaded.path} (the logs are of ${list(unmatched.map((u) => u.webaclId))}): ` +
-        `WG120-WG122 had nothing to judge; pass the logs of this plan's web ACL`,
+        `WG120-WG122 had nothing to judge; pass the logs of its web ACLs`,
     );
   } else if (unmatchedRecords > 0) {
     notes.push(`${unmatchedRecords} of ${report.records} logged records are of web ACLs not in ${loaded.path} and were not replayed: ${list(unmatched.map((u) => `${u.webaclId} (${u.records})`))}`);
