@@ -203,6 +203,17 @@ describe("check --traffic", function () {
     );
   });
 
+  it("the README's walk-through shows the real output of its command", () => {
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("### The worked example: `examples/traffic/`"));
+    const command = "npx wafguard check examples/traffic/plan.json --traffic examples/traffic/logs --rule WG120,WG121,WG122";
+    assert.ok(section.includes(command), "the README runs the example");
+    const shown = /```\n\n```\n([\s\S]*?)\n```/.exec(section.slice(section.indexOf(command) + command.length))?.[1];
+    const r = runCli(command.split(" ").slice(2));
+    assert.equal(r.status, 1);
+    assert.equal(shown, r.stdout.trimEnd());
+  });
+
   describe("bad input: one line naming the file, exit 2", () => {
     function expectFailure(logs: string, pattern: RegExp, extra: string[] = []) {
       const r = runCli(["check", PLAN, "--traffic", logs, ...extra]);

@@ -55,7 +55,11 @@ block_share := object.get(object.get(input, "options", {}), "traffic-block-share
 #         statement {
 #           and_statement {
 #             statement { label_match_statement { scope = "LABEL", key = "awswaf:managed:aws:core-rule-set:SizeRestrictions_Body" } }
-#             statement { not_statement { statement { byte_match_statement { ... uri_path "/uploads" ... } } } }
+#             statement { not_statement { statement { regex_match_statement {
+#               regex_string = "^/orders/[^/]+/attachments$"   # the route the logged requests use
+#               field_to_match { uri_path {} }
+#               text_transformation { priority = 0, type = "NONE" }
+#             } } } }
 #           }
 #         }
 #         visibility_config { ... }
