@@ -214,6 +214,17 @@ describe("check --traffic", function () {
     assert.equal(shown, r.stdout.trimEnd());
   });
 
+  it("a progress line on a terminal, cleared before the run ends (none without a terminal: see above)", function () {
+    if (spawnSync("script", ["--version"]).status !== 0) this.skip(); // util-linux `script` gives the run a terminal
+    const output = join(mkdtempSync(join(tmpdir(), "wafguard-tty-")), "report.json");
+    const command = [process.execPath, join(ROOT, "bin/wafguard.js"), "check", PLAN, "--traffic", LOGS, "--format", "json", "--output", output].join(" ");
+    const r = spawnSync("script", ["-qec", command, "/dev/null"], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(r.status, 1, r.stdout);
+    assert.match(r.stdout, /\r\x1b\[Kreading WAF logs: \d+ files, [\d.]+ MB, \d+ records/);
+    assert.ok(r.stdout.trimEnd().endsWith("\r\x1b[K"), JSON.stringify(r.stdout.slice(-80)));
+    assert.equal((JSON.parse(readFileSync(output, "utf8")) as TrafficReport).inputs[0].traffic?.records, 8000);
+  });
+
   describe("bad input: one line naming the file, exit 2", () => {
     function expectFailure(logs: string, pattern: RegExp, extra: string[] = []) {
       const r = runCli(["check", PLAN, "--traffic", logs, ...extra]);
