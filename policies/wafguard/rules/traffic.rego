@@ -184,12 +184,18 @@ wg122 contains finding if {
 	finding := object.union(
 		lib.finding(address, concat("", [
 			"cannot judge ", format_int(t.uncertain, 10), " of ", format_int(t.records, 10),
-			" logged requests exactly", reason_list(reasons),
-			"; count the sub-rules (rule_action_override), not the whole group, to make them exact",
+			" logged requests exactly", reason_list(reasons), how_to_make_exact(reasons),
 		])),
 		{"traffic": {"records": t.records, "from": t.from, "to": t.to, "uncertain": t.uncertain, "uncertain_by_reason": reasons}},
 	)
 }
+
+# A group counted as a whole logs only its first matching sub-rule (the evaluator's reason says
+# "sub-rules after X were not evaluated"): counting sub-rules instead makes every match visible.
+how_to_make_exact(reasons) := "; count the sub-rules (rule_action_override), not the whole group, to make them exact" if {
+	some r in reasons
+	contains(r.reason, "sub-rules after")
+} else := "; wafguard explain WG122 says how to make them exact"
 
 reason_list(reasons) := concat("", [" (", concat(", ", [concat("", [r.reason, ": ", format_int(r.requests, 10)]) | some r in reasons]), ")"]) if {
 	count(reasons) > 0

@@ -89,12 +89,22 @@ test_wg121_passes_without_attacks if {
 }
 
 test_wg122_uncertain if {
-	reasons := [{"reason": "group counted as a whole", "requests": 12}, {"reason": "body not logged", "requests": 2}]
+	reasons := [
+		{"reason": "rule group AWSManagedRulesCommonRuleSet: sub-rules after NoUserAgent_HEADER were not evaluated in the logged request", "requests": 12},
+		{"reason": "body not logged", "requests": 2},
+	]
 	findings := traffic.wg122 with input as with_traffic(summary({"uncertain": 14, "uncertain_by_reason": reasons}), {})
 	[f] := [f | some f in findings]
 	f.address == acl
-	f.message == "cannot judge 14 of 10000 logged requests exactly (group counted as a whole: 12, body not logged: 2); count the sub-rules (rule_action_override), not the whole group, to make them exact"
+	f.message == "cannot judge 14 of 10000 logged requests exactly (rule group AWSManagedRulesCommonRuleSet: sub-rules after NoUserAgent_HEADER were not evaluated in the logged request: 12, body not logged: 2); count the sub-rules (rule_action_override), not the whole group, to make them exact"
 	f.traffic.uncertain_by_reason == reasons
+}
+
+test_wg122_other_reasons_point_to_explain if {
+	reasons := [{"reason": "body not logged", "requests": 2}]
+	findings := traffic.wg122 with input as with_traffic(summary({"uncertain": 2, "uncertain_by_reason": reasons}), {})
+	[f] := [f | some f in findings]
+	f.message == "cannot judge 2 of 10000 logged requests exactly (body not logged: 2); wafguard explain WG122 says how to make them exact"
 }
 
 test_wg122_passes_when_all_exact if {
