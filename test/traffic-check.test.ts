@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
+import { trafficRows } from "../src/report/traffic-table";
 import { planFixture, ROOT, runCli, type JsonReport } from "./helpers";
 
 const PLAN = "examples/traffic/plan.json";
@@ -273,6 +274,23 @@ describe("check --traffic", function () {
       assert.match(lines[at + 1], /^\s+rule\s+managed rule\s+method\s+path\s+requests\s+clients$/);
       assert.match(lines[at + 2], /^\s+common\s+SizeRestrictions_BODY\s+POST\s+\/prod\/orders\/1041\/attachments\s+12\s+12$/);
       assert.match(lines[at + 7], /^\s+bad-inputs\s+Log4JRCE_HEADER\s+GET\s+\/prod\/\s+6\s+2$/);
+    });
+
+    it("the table stops at 10 rows and says how many requests it left out", () => {
+      const paths = (n: number, each: number) => Array.from({ length: n }, (_, i) => ({ method: "GET", path: `/p${i}`, requests: each }));
+      const rows = trafficRows({
+        records: 1000,
+        from: null,
+        to: null,
+        by_rule: [
+          { rule: "a", managed_rule: null, requests: 100, clients: 9, paths: paths(8, 10) }, // 20 requests on paths beyond the replay's top 10
+          { rule: "b", managed_rule: "X", requests: 30, clients: 2, paths: paths(3, 10) },
+        ],
+      });
+      assert.equal(rows.length, 11);
+      assert.deepEqual(rows[0], ["a", "-", "GET", "/p0", "10", "9"]);
+      assert.deepEqual(rows[8], ["b", "X", "GET", "/p0", "10", "2"]);
+      assert.deepEqual(rows[10], ["…", "", "", "other paths", "30", ""], "20 of rule a beyond its listed paths + 10 of rule b past the 10th row");
     });
 
     it("Markdown puts the same table under the WG120 finding", () => {

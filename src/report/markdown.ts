@@ -70,6 +70,5 @@ function trafficTable(rule: string, traffic: FindingTraffic): string[] {
     row(TRAFFIC_COLUMNS.map((c) => c[0].toUpperCase() + c.slice(1))),
     `  |${TRAFFIC_COLUMNS.map((_, c) => (c >= 4 ? "--:" : "---")).join("|")}|`,
     ...trafficRows(traffic).map((r) => row(r, r[0] === "…" ? -1 : 3)),
-    "",
   ];
 }
