@@ -42,7 +42,7 @@ block_share := object.get(object.get(input, "options", {}), "traffic-block-share
 #       | stats count(*) by httpRequest.httpMethod, httpRequest.uri
 #   fix: |
 #     Keep the sub-rule that hits legitimate requests in count, and block its label everywhere
-#     except where those requests live (AWS's recommended shape; `wafguard logs` writes it):
+#     except where those requests live (AWS's recommended shape):
 #       rule_action_override {
 #         name = "SizeRestrictions_BODY"
 #         action_to_use { count {} }
