@@ -16,7 +16,9 @@ import type { Finding } from "./findings";
 
 export const FINGERPRINT_KEY = "wafguard/v1";
 
-export function fingerprint(f: Pick<Finding, "rule" | "address" | "message" | "related">): string {
+export function fingerprint(f: Pick<Finding, "rule" | "address" | "message" | "related" | "traffic">): string {
+  // Traffic findings' messages carry counts that change with every log: the subject is the web ACL itself.
+  if (f.traffic) return createHash("sha256").update(JSON.stringify([f.rule, f.address, "traffic"])).digest("hex").slice(0, 32);
   const quoted = [...new Set([...f.message.matchAll(/"([^"]*)"/g)].map((m) => m[1]))].sort();
   const subject = [...quoted, "|", ...[...f.related].sort()];
   return createHash("sha256").update(JSON.stringify([f.rule, f.address, subject])).digest("hex").slice(0, 32);

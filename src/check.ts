@@ -5,9 +5,10 @@ import { applySuppressions } from "./suppressions";
 import { UsageError } from "./errors";
 import { evaluate } from "./engine/policy";
 import { loadInputAsync } from "./load";
-import type { CheckResult, Finding, InputSummary, Notice } from "./findings";
+import type { CheckResult, Finding, FindingTraffic, InputSummary, Notice } from "./findings";
 import type { InputKind, LoadedInput } from "./model";
 import { allRules, findRule, SEVERITY_RANK, type Severity } from "./rules";
+import { joinTraffic, type TrafficOptions } from "./traffic/check-traffic";
 
 export type { CheckResult, Finding, InputSummary, Notice } from "./findings";
 
@@ -27,6 +28,11 @@ export interface CheckOptions {
   streamAbove?: number;
   /** Fingerprints of findings to leave out (--baseline; see baseline.ts). */
   baseline?: ReadonlySet<string>;
+  /** WAF log files or directories: replayed against each input's web ACLs (WG120-WG122). */
+  traffic?: string[];
+  /** Notices about the traffic replay (records of other web ACLs, logs that match nothing). */
+  onNotice?: TrafficOptions["onNotice"];
+  onProgress?: TrafficOptions["onProgress"];
 }
 
 export async function check(paths: string[], options: CheckOptions = {}): Promise<CheckResult> {
@@ -40,7 +46,9 @@ export async function check(paths: string[], options: CheckOptions = {}): Promis
     .filter((id) => (!only || only.has(id)) && !skip?.has(id));
   for (const path of paths) {
     const loaded = await loadInputAsync(path, { kind: options.kind, source: options.source, streamAbove: options.streamAbove });
-    inputs.push({ path, kind: loaded.kind, resources: loaded.resourceCount, checked: loaded.model.resources.length, types: countTypes(loaded), ...(loaded.notes ? { notes: loaded.notes } : {}) });
+    const summary: InputSummary = { path, kind: loaded.kind, resources: loaded.resourceCount, checked: loaded.model.resources.length, types: countTypes(loaded), ...(loaded.notes ? { notes: loaded.notes } : {}) };
+    if (options.traffic?.length) summary.traffic = await joinTraffic(loaded, options.traffic, options);
+    inputs.push(summary);
     const own = checkModel(loaded, options, only, skip);
     notices.push(...applySuppressions(own, loaded, new Set(rules), options.today));
     findings.push(...own);
@@ -68,6 +76,7 @@ export function checkModel(loaded: LoadedInput, options: CheckOptions = {}, only
   const findings: Finding[] = [];
   for (const model of loaded.stackModels ?? [loaded.model]) {
     model.options = { ...options.options };
+    if (loaded.model.traffic) model.traffic = loaded.model.traffic; // stacks of one CDKTF app share the logs
     const byAddress = new Map(model.resources.map((r) => [r.address, r]));
     for (const raw of evaluate(model)) {
       if ((only && !only.has(raw.rule)) || skip?.has(raw.rule)) continue;
@@ -84,6 +93,7 @@ export function checkModel(loaded: LoadedInput, options: CheckOptions = {}, only
         input: loaded.path,
         related: raw.related ?? [],
       };
+      if (raw.traffic) finding.traffic = raw.traffic as FindingTraffic;
       const source = byAddress.get(raw.address)?.source;
       if (source) finding.location = source;
       if ([raw.address, ...finding.related].some((a) => byAddress.get(a)?.conditional)) {

@@ -1,6 +1,6 @@
 /** The `wafguard` command: check, rules, explain, model. Exit 0 clean, 1 findings, 2 the run failed. */
 import { parseArgs } from "node:util";
-import { check, exitCodeFor, type FailOn } from "./check";
+import { check, exitCodeFor, type CheckOptions, type FailOn } from "./check";
 import { UsageError } from "./errors";
 import { loadInput } from "./load";
 import type { InputKind } from "./model";
@@ -36,6 +36,9 @@ Options for check:
   --skip-rule ID                  Not this rule (repeatable, or comma-separated)
   --option KEY=VALUE              A rule option, such as rate-threshold=500 (repeatable)
   --waivers FILE                  Options and waivers (default: .wafguard.yml, if present)
+  --traffic PATH                  AWS WAF log files or directories (.log .json .jsonl .gz):
+                                  judge the change against the logged requests (WG120-WG122;
+                                  repeatable; option traffic-block-share, default 0.001)
   --no-color                      No colours in text output
 
 Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 the run failed.`;
@@ -110,6 +113,7 @@ async function runCheck(args: string[]): Promise<number> {
     "skip-rule": { type: "string", multiple: true },
     option: { type: "string", multiple: true },
     waivers: { type: "string" },
+    traffic: { type: "string", multiple: true },
     "no-color": { type: "boolean" },
   });
   const kind = oneOf("--input", values.input as string | undefined, INPUT_KINDS);
@@ -120,6 +124,7 @@ async function runCheck(args: string[]): Promise<number> {
   const createBaseline = values["create-baseline"] as string | undefined;
   if (createBaseline && values.baseline) throw new UsageError("--baseline and --create-baseline do not go together: create the baseline once, then check against it");
   const baseline = values.baseline ? readBaseline(values.baseline as string) : undefined;
+  const progress = new ProgressLine();
   const result = await check(positionals.length ? positionals : ["."], {
     kind,
     source: values.source as string | undefined,
@@ -128,7 +133,8 @@ async function runCheck(args: string[]): Promise<number> {
     options: { ...config.options, ...parseOptions(values.option as string[] | undefined) }, // flags win over the file
     waivers: config.waivers,
     baseline,
-  });
+    ...trafficOptions(values.traffic as string[] | undefined, progress),
+  }).finally(() => progress.clear());
   printNotes(result.inputs);
   const color = !values["no-color"] && process.stdout.isTTY === true && !process.env.NO_COLOR;
   for (const out of outputs) {
@@ -172,6 +178,38 @@ function parseOutputs(values: string[] | undefined, format: Format): Array<{ for
 /** What an input could not read (a module not downloaded): one notice line each, on stderr. */
 function printNotes(inputs: Array<{ path: string; notes?: string[] }>): void {
   for (const input of inputs) for (const note of input.notes ?? []) process.stderr.write(`wafguard: notice: ${input.path}: ${note}\n`);
+}
+
+/** `--traffic`: notices on stderr, and a progress line only when stderr is a terminal. */
+function trafficOptions(paths: string[] | undefined, progress: ProgressLine): Pick<CheckOptions, "traffic" | "onNotice" | "onProgress"> {
+  if (!paths?.length) return {};
+  return {
+    traffic: paths,
+    onNotice: (message) => {
+      progress.clear();
+      process.stderr.write(`wafguard: notice: ${message}\n`);
+    },
+    onProgress: progress.enabled ? (p) => progress.show(`reading WAF logs: ${p.files} files, ${(p.bytes / 1048576).toFixed(1)} MB, ${p.records} records`) : undefined,
+  };
+}
+
+class ProgressLine {
+  readonly enabled = process.stderr.isTTY === true;
+  private shown = false;
+  private last = 0;
+
+  show(text: string): void {
+    const now = Date.now();
+    if (now - this.last < 250) return;
+    this.last = now;
+    process.stderr.write(`\r\x1b[K${text}`);
+    this.shown = true;
+  }
+
+  clear(): void {
+    if (this.shown) process.stderr.write("\r\x1b[K");
+    this.shown = false;
+  }
 }
 
 function runExplain(args: string[]): number {

@@ -8,3 +8,4 @@ export { formatReport, FORMATS, type Format } from "./report";
 export { allRules, findRule, modelTypes, type Rule, type Severity } from "./rules";
 export { applyBaseline, fingerprint, readBaseline, writeBaseline } from "./baseline";
 export type { Notice } from "./findings";
+export * from "./traffic";

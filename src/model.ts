@@ -76,6 +76,11 @@ export interface Model {
    * downloaded): what such a module does with them is unknown, so rules must not assume it does nothing.
    */
   unread_module_references?: string[];
+  /**
+   * With `check --traffic`: web ACL address → TrafficSummary (src/traffic/replay.ts; typed there,
+   * since replay.ts reads the Model). Rules WG120-WG122 read it.
+   */
+  traffic?: Record<string, object>;
 }
 
 export interface LoadedInput {

@@ -63,6 +63,20 @@ const CASES: Record<string, Case[]> = {
     { fixture: "wg111-pinned-version", expect: ["info aws_wafv2_web_acl.api"] },
     { fixture: "examples/fixed/plan.json", expect: [] },
   ],
+  WG120: [
+    { fixture: "examples/traffic/plan.json", expect: ["error aws_wafv2_web_acl.api"], args: ["--traffic", "examples/traffic/logs"] },
+    { fixture: "examples/traffic/plan.json", expect: ["warning aws_wafv2_web_acl.api"], args: ["--traffic", "examples/traffic/logs", "--option", "traffic-block-share=0.01"] },
+    { fixture: "wg120-scoped-exception", expect: [], args: ["--traffic", "examples/traffic/logs"] },
+    { fixture: "examples/traffic/plan.json", expect: [] },
+  ],
+  WG121: [
+    { fixture: "examples/traffic/plan.json", expect: ["warning aws_wafv2_web_acl.api"], args: ["--traffic", "examples/traffic/logs"] },
+    { fixture: "wg120-scoped-exception", expect: [], args: ["--traffic", "examples/traffic/logs"] },
+  ],
+  WG122: [
+    { fixture: "examples/traffic/plan.json", expect: ["info aws_wafv2_web_acl.api"], args: ["--traffic", "examples/traffic/logs"] },
+    { fixture: "wg120-scoped-exception", expect: [], args: ["--traffic", "examples/traffic/logs"] },
+  ],
   WG150: [
     { fixture: "wg150-no-logging", expect: ["warning aws_wafv2_web_acl.api"] },
     { fixture: "wg151-logging-misconfigured", expect: [] },

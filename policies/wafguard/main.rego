@@ -16,6 +16,7 @@ import data.wafguard.rules.ip_sets
 import data.wafguard.rules.logging
 import data.wafguard.rules.managed
 import data.wafguard.rules.rate
+import data.wafguard.rules.traffic
 
 findings contains with_id(f, "WG101") if some f in managed.wg101
 
@@ -36,6 +37,12 @@ findings contains with_id(f, "WG108") if some f in managed.wg108
 findings contains with_id(f, "WG109") if some f in managed.wg109
 
 findings contains with_id(f, "WG111") if some f in managed.wg111
+
+findings contains with_id(f, "WG120") if some f in traffic.wg120
+
+findings contains with_id(f, "WG121") if some f in traffic.wg121
+
+findings contains with_id(f, "WG122") if some f in traffic.wg122
 
 findings contains with_id(f, "WG150") if some f in logging.wg150
 

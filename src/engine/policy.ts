@@ -18,6 +18,8 @@ export interface RawFinding {
   related: string[];
   severity?: string;
   symptom?: string;
+  /** Traffic rules (WG120-WG122): the replay summary, shaped as findings.ts FindingTraffic. */
+  traffic?: unknown;
 }
 
 // Node has WebAssembly globally; @types/node 20 does not declare it.

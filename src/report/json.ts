@@ -4,7 +4,7 @@ import { summarize, type CheckResult } from "../check";
 export function formatJson(result: CheckResult): string {
   const out = {
     version: 1,
-    inputs: result.inputs.map((i) => ({ path: i.path, kind: i.kind, resources: i.resources, ...(i.notes ? { notes: i.notes } : {}) })),
+    inputs: result.inputs.map((i) => ({ path: i.path, kind: i.kind, resources: i.resources, ...(i.notes ? { notes: i.notes } : {}), ...(i.traffic ? { traffic: i.traffic } : {}) })),
     findings: result.findings.map((f) => ({
       rule: f.rule,
       severity: f.severity,
@@ -19,6 +19,7 @@ export function formatJson(result: CheckResult): string {
       ...(f.conditional ? { conditional: f.conditional } : {}),
       ...(f.waived ? { waived: f.waived } : {}),
       ...(f.waiver_expired ? { waiver_expired: f.waiver_expired } : {}),
+      ...(f.traffic ? { traffic: f.traffic } : {}),
     })),
     ...(result.notices?.length ? { notices: result.notices } : {}),
     summary: { ...summarize(result.findings), ...(result.baselined !== undefined ? { baseline: result.baselined } : {}) },

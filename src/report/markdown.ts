@@ -3,6 +3,8 @@ import { summarize, type CheckResult, type Finding } from "../check";
 import { findRule, SEVERITY_RANK } from "../rules";
 import { formatLocation, ruleHelpUri } from "./locations";
 import { resourcesChecked, rulesChecked, waivedBy } from "./coverage";
+import { TRAFFIC_COLUMNS, trafficCaption, trafficRows } from "./traffic-table";
+import type { FindingTraffic } from "../findings";
 
 const ICON = { error: "🔴", warning: "🟠", info: "🔵" } as const;
 
@@ -25,7 +27,10 @@ export function formatMarkdown(result: CheckResult): string {
     for (const [rule, group] of byRule(active)) {
       const meta = findRule(rule);
       lines.push("", `<details><summary><b>${rule}</b> · ${meta?.title ?? ""}</summary>`, "");
-      for (const f of group) lines.push(`- \`${f.address}\` ${escapeMd(f.message)}`);
+      for (const f of group) {
+        lines.push(`- \`${f.address}\` ${escapeMd(f.message)}`);
+        if (f.traffic?.by_rule?.length) lines.push(...trafficTable(f.rule, f.traffic));
+      }
       lines.push("", "```", meta?.fix ?? group[0].fix, "```", "", `${meta?.why ?? ""}`, "", "</details>");
     }
   }
@@ -57,4 +62,18 @@ function cell(s: string): string {
 
 function escapeMd(s: string): string {
   return s.replace(/[<>]/g, (c) => (c === "<" ? "&lt;" : "&gt;"));
+}
+
+/** The "who breaks?" table under a traffic finding, indented into its list item; paths as code. */
+function trafficTable(rule: string, traffic: FindingTraffic): string[] {
+  const row = (cells: readonly string[], codeColumn = -1) =>
+    `  | ${cells.map((c, i) => (i === codeColumn && c ? `\`${cell(c)}\`` : cell(escapeMd(c)))).join(" | ")} |`;
+  return [
+    "",
+    `  ${escapeMd(trafficCaption(rule, traffic))}:`,
+    "",
+    row(TRAFFIC_COLUMNS.map((c) => c[0].toUpperCase() + c.slice(1))),
+    `  |${TRAFFIC_COLUMNS.map((_, c) => (c >= 4 ? "--:" : "---")).join("|")}|`,
+    ...trafficRows(traffic).map((r) => row(r, r[0] === "…" ? -1 : 3)),
+  ];
 }

@@ -71,6 +71,8 @@ function toResult(f: Finding, ruleIndex: number) {
     // The baseline's fingerprint (rule, address, subject): code scanning tracks a result across runs by it.
     partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(f) },
     ...(f.waived ? { suppressions: [{ kind: f.waived.inline ? "inSource" : "external", status: "accepted", justification: f.waived.reason }] } : {}),
+    // A property bag holds any JSON (SARIF 2.1.0 §3.8): the traffic summary travels as it is.
+    ...(f.traffic ? { properties: { traffic: f.traffic } } : {}),
   };
 }
 

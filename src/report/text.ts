@@ -3,6 +3,8 @@ import { summarize, type CheckResult, type Finding } from "../check";
 import { SEVERITY_RANK } from "../rules";
 import { formatLocation } from "./locations";
 import { resourcesChecked, rulesChecked, waivedBy } from "./coverage";
+import { TRAFFIC_COLUMNS, trafficCaption, trafficRows } from "./traffic-table";
+import type { FindingTraffic } from "../findings";
 
 export interface TextOptions {
   color: boolean;
@@ -28,6 +30,7 @@ export function formatText(result: CheckResult, options: TextOptions): string {
         const label = f.waived ? paint("dim", "waived ") : paint(f.severity, f.severity.padEnd(7));
         lines.push(`    ${label} ${f.rule}  ${f.message}`);
         lines.push(paint("dim", `            symptom: ${f.symptom} · ${f.title}`));
+        if (f.traffic?.by_rule?.length) lines.push(...trafficTable(f.rule, f.traffic));
         if (f.waived) lines.push(paint("dim", `            ${waivedBy(f)}`));
         else lines.push(...indentFix(f.fix).map((l) => paint("dim", l)));
       }
@@ -57,4 +60,13 @@ function groupByAddress(findings: Finding[]): Map<string, Finding[]> {
 function indentFix(fix: string): string[] {
   const [first, ...rest] = fix.split("\n");
   return [`            fix: ${first}`, ...rest.map((l) => `                 ${l}`)];
+}
+
+/** Columns padded to their widest cell; numbers right-aligned. */
+function trafficTable(rule: string, traffic: FindingTraffic): string[] {
+  const rows = [[...TRAFFIC_COLUMNS], ...trafficRows(traffic)];
+  const widths = TRAFFIC_COLUMNS.map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  const numeric = (c: number) => c >= 4;
+  const line = (r: string[]) => r.map((cell, c) => (numeric(c) ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  ").trimEnd();
+  return [`            ${trafficCaption(rule, traffic)}:`, ...rows.map((r) => `              ${line(r)}`)];
 }

@@ -1,0 +1,60 @@
+/**
+ * `check --traffic LOGS`: reads the WAF logs, replays them through the logged and the planned web
+ * ACLs of one loaded input, and joins the summaries to its Model (`model.traffic`), where rules
+ * WG120-WG122 read them. Everything the logs held is accounted for: records of web ACLs that are
+ * not in the plan are counted and reported, and logs that match no web ACL of the plan say so.
+ */
+import { UsageError } from "../errors";
+import type { InputTraffic } from "../findings";
+import type { LoadedInput } from "../model";
+import { readWafLogs } from "./read-logs";
+import { replayChange } from "./replay";
+
+export const BLOCK_SHARE_OPTION = "traffic-block-share";
+
+export interface TrafficOptions {
+  /** Rule options: `traffic-block-share` is checked here, where it means something. */
+  options?: Record<string, unknown>;
+  /** One line for the user (the CLI prints it on stderr). */
+  onNotice?: (message: string) => void;
+  onProgress?: (p: { files: number; bytes: number; records: number }) => void;
+}
+
+export async function joinTraffic(loaded: LoadedInput, paths: string[], options: TrafficOptions = {}): Promise<InputTraffic> {
+  checkBlockShare(options.options);
+  const report = await replayChange(loaded.model, readWafLogs(paths, { onProgress: options.onProgress }));
+  if (report.records === 0) {
+    throw new UsageError(`${paths.join(", ")}: no AWS WAF log records found (expected .log, .json, .jsonl or .gz files of WAF log records, or a directory of them)`);
+  }
+  loaded.model.traffic = Object.fromEntries(report.acls);
+  const matched: Record<string, number> = {};
+  for (const [address, summary] of [...report.acls].sort((a, b) => (a[0] < b[0] ? -1 : 1))) matched[address] = summary.records;
+  const unmatched = [...report.unmatched].sort((a, b) => b.records - a.records || (a.webaclId < b.webaclId ? -1 : 1));
+  const notes: string[] = [];
+  const unmatchedRecords = unmatched.reduce((n, u) => n + u.records, 0);
+  if (report.acls.size === 0) {
+    notes.push(
+      `none of the ${report.records} logged records is of a web ACL in ${loaded.path} (the logs are of ${list(unmatched.map((u) => u.webaclId))}): ` +
+        `WG120-WG122 had nothing to judge; pass the logs of its web ACLs`,
+    );
+  } else if (unmatchedRecords > 0) {
+    notes.push(`${unmatchedRecords} of ${report.records} logged records are of web ACLs not in ${loaded.path} and were not replayed: ${list(unmatched.map((u) => `${u.webaclId} (${u.records})`))}`);
+  }
+  if (loaded.kind !== "plan" && report.acls.size > 0) {
+    notes.push(`${loaded.path} is not a plan, so it has no "before": the logged verdicts are the baseline the configuration is compared with`);
+  }
+  for (const note of notes) options.onNotice?.(note);
+  return { files: report.files, records: report.records, matched, unmatched, notes };
+}
+
+function checkBlockShare(options: Record<string, unknown> | undefined): void {
+  const share = options?.[BLOCK_SHARE_OPTION];
+  if (share === undefined) return;
+  if (typeof share !== "number" || !(share >= 0 && share <= 1)) {
+    throw new UsageError(`option ${BLOCK_SHARE_OPTION} must be a share between 0 and 1, such as 0.001 for 0.1% (got ${JSON.stringify(share)})`);
+  }
+}
+
+function list(items: string[]): string {
+  return items.length <= 3 ? items.join(", ") : `${items.slice(0, 3).join(", ")} and ${items.length - 3} more`;
+}
