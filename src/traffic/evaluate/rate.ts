@@ -6,29 +6,29 @@
 
 /** Within this share of the limit the replayed count cannot tell AWS's decision. */
 export const RATE_UNCERTAIN_BAND = 0.1;
-const SWEEP_EVERY = 100_000;
 
 /** Per-ACL memory of rate-based rules across records (timestamps per rule and aggregation key). */
 export class RateState {
-  private readonly windows = new Map<string, { windowMs: number; times: number[] }>();
+  private readonly rules = new Map<string, Map<string, number[]>>();
+  /** Keys in arrival order with their window, so that expired keys leave in O(1) each: bounded memory. */
+  private readonly queue: Array<{ keys: Map<string, number[]>; key: string; ts: number; windowMs: number }> = [];
+  private head = 0;
   private latest = -Infinity;
-  private inserts = 0;
 
   /** Adds one request at `ts` and returns how many requests of this key fall in the window ending at `ts`. */
   count(rule: string, key: string, ts: number, windowMs: number): number {
-    const id = `${rule}\u0000${key}`;
-    let w = this.windows.get(id);
-    if (!w) this.windows.set(id, (w = { windowMs, times: [] }));
-    const times = w.times;
+    let keys = this.rules.get(rule);
+    if (!keys) this.rules.set(rule, (keys = new Map()));
+    let times = keys.get(key);
+    if (!times) keys.set(key, (times = []));
     // Logs of several files arrive nearly sorted: insert from the end.
     let i = times.length;
     while (i > 0 && times[i - 1]! > ts) i--;
-    times.splice(i, 0, ts);
+    if (i === times.length) times.push(ts);
+    else times.splice(i, 0, ts);
     if (ts > this.latest) this.latest = ts;
-    // Drop what no later request's window can reach.
-    let drop = 0;
-    while (drop < times.length && times[drop]! <= this.latest - windowMs) drop++;
-    if (drop > 0) times.splice(0, drop);
+    this.queue.push({ keys, key, ts, windowMs });
+    this.expire();
     let n = 0;
     for (let j = times.length - 1; j >= 0; j--) {
       const t = times[j]!;
@@ -36,19 +36,32 @@ export class RateState {
       if (t <= ts - windowMs) break;
       n++;
     }
-    if (++this.inserts % SWEEP_EVERY === 0) this.sweep();
     return n;
   }
 
-  /** Keys with no request in their window any more: bounded memory over long logs. */
-  private sweep(): void {
-    for (const [id, w] of this.windows) {
-      const last = w.times[w.times.length - 1];
-      if (last === undefined || last <= this.latest - w.windowMs) this.windows.delete(id);
+  /** Drops timestamps that no later request's window can reach, and keys left empty. */
+  private expire(): void {
+    while (this.head < this.queue.length) {
+      const e = this.queue[this.head]!;
+      if (e.ts > this.latest - e.windowMs) break;
+      this.head++;
+      const times = e.keys.get(e.key);
+      if (!times) continue;
+      let drop = 0;
+      while (drop < times.length && times[drop]! <= this.latest - e.windowMs) drop++;
+      if (drop === times.length) e.keys.delete(e.key);
+      else if (drop > 0) times.splice(0, drop);
+    }
+    if (this.head > 65536 && this.head * 2 > this.queue.length) {
+      this.queue.splice(0, this.head);
+      this.head = 0;
     }
   }
 
+  /** Aggregation keys held (for tests of bounded memory). */
   get keys(): number {
-    return this.windows.size;
+    let n = 0;
+    for (const m of this.rules.values()) n += m.size;
+    return n;
   }
 }
