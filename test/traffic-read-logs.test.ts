@@ -12,9 +12,9 @@ import { FIXTURES } from "./helpers";
 const DIR = join(FIXTURES, "traffic");
 const fixture = (name: string) => join(DIR, name);
 
-async function readAll(paths: string[], onProgress?: (p: ReadProgress) => void) {
+async function readAll(paths: string[], onProgress?: (p: ReadProgress) => void, maxWholeDocumentBytes?: number) {
   const out = [];
-  for await (const r of readWafLogs(paths, { onProgress })) out.push(r);
+  for await (const r of readWafLogs(paths, { onProgress, maxWholeDocumentBytes })) out.push(r);
   return out;
 }
 
@@ -45,10 +45,27 @@ describe("traffic: reading WAF logs", () => {
     assert.equal(b.length, 3);
     assert.deepEqual(b.map((r) => r.record.timestamp), a.map((r) => r.record.timestamp));
   });
-  it("a JSON array of records, streamed", async () => {
-    const rs = await readAll([fixture("array.json")]);
-    assert.equal(rs.length, 3);
-    assert.equal(rs[2]!.record.httpRequest.requestId, "Ed0AiHF_CGYF-D2=");
+  it("a JSON array of records, and filter-log-events output: parsed whole, or streamed when large", async () => {
+    for (const max of [undefined, 100]) {
+      const rs = await readAll([fixture("array.json")], undefined, max);
+      assert.equal(rs.length, 3);
+      assert.equal(rs[2]!.record.httpRequest.requestId, "Ed0AiHF_CGYF-D2=");
+      assert.equal((await readAll([fixture("filter-log-events.json")], undefined, max)).length, 3);
+    }
+    const d = tmp();
+    writeFileSync(join(d, "bad.json"), JSON.stringify([JSON.parse(readFileSync(fixture("records.jsonl"), "utf8").split("\n")[0]!), { not: "a record" }], null, 2));
+    assert.match(await failure([join(d, "bad.json")]), /bad\.json:element 2: not a WAF log record/);
+    try {
+      await readAll([join(d, "bad.json")], undefined, 100);
+      assert.fail("expected an InputError");
+    } catch (e) {
+      assert.match((e as Error).message, /bad\.json:element 2: not a WAF log record/);
+    }
+  });
+  it("one pretty-printed record (as in AWS's examples)", async () => {
+    const d = tmp();
+    writeFileSync(join(d, "one.json"), JSON.stringify(JSON.parse(readFileSync(fixture("records.jsonl"), "utf8").split("\n")[0]!), null, 3));
+    assert.equal((await readAll([join(d, "one.json")])).length, 1);
   });
   it("gzip with several members (S3/Firehose deliveries), found recursively in directories, whatever the extension", async () => {
     const d = tmp();

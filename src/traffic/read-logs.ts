@@ -22,6 +22,8 @@ export interface ReadProgress {
 
 export interface ReadLogsOptions {
   onProgress?: (p: ReadProgress) => void;
+  /** JSON documents up to this size are parsed whole, larger ones streamed (default 64 MiB). */
+  maxWholeDocumentBytes?: number;
 }
 
 /** A WAF record is a few KB; a line this long is not one (and would hold the whole file in memory). */
@@ -30,6 +32,8 @@ export const MAX_LINE_BYTES = 4 * 1024 * 1024;
 export const MAX_INFLATE_RATIO = 200;
 const RATIO_CHECK_AFTER = 64 * 1024 * 1024;
 const PROGRESS_EVERY = 50_000;
+/** JSON documents (arrays, filter-log-events output) up to this size are parsed whole, larger ones streamed. */
+const MAX_WHOLE_DOCUMENT = 64 * 1024 * 1024;
 /** In directories, files with these endings (or none: Firehose objects) are read; explicitly named files always. */
 const LOG_NAME = /(\.log|\.json|\.jsonl|\.gz|^[^.]+)$/i;
 const CHUNK = 1024 * 1024;
@@ -40,7 +44,7 @@ export async function* readWafLogs(paths: string[], options: ReadLogsOptions = {
   for (const p of paths) await collect(p, true, files, new Set());
   for (const file of files) {
     progress.files++;
-    yield* readFile(file, progress, options.onProgress);
+    yield* readFile(file, progress, options.onProgress, options.maxWholeDocumentBytes ?? MAX_WHOLE_DOCUMENT);
     options.onProgress?.({ ...progress });
   }
 }
@@ -129,7 +133,7 @@ async function* fileBytes(file: string, progress: ReadProgress): AsyncGenerator<
 
 class GzipError extends Error {}
 
-async function* readFile(file: string, progress: ReadProgress, onProgress?: (p: ReadProgress) => void): AsyncGenerator<LoggedRecord> {
+async function* readFile(file: string, progress: ReadProgress, onProgress: ((p: ReadProgress) => void) | undefined, maxWhole: number): AsyncGenerator<LoggedRecord> {
   const decoder = new StringDecoder("utf8");
   let rest = "";
   let line = 0;
@@ -155,7 +159,7 @@ async function* readFile(file: string, progress: ReadProgress, onProgress?: (p: 
         const eol = text.indexOf("\n", start);
         if (text[start] === "[" || (text[start] === "{" && eol >= 0 && text.slice(start, eol).trim() === "{")) {
           mode = text[start] === "[" ? "array" : "document";
-          yield* readDocument(file, mode, text, bytes, decoder, progress, onProgress);
+          yield* readDocument(file, mode, text, bytes, decoder, progress, onProgress, maxWhole);
           return;
         }
         mode = "lines";
@@ -234,15 +238,50 @@ async function* readDocument(
   bytes: AsyncGenerator<Buffer>,
   decoder: StringDecoder,
   progress: ReadProgress,
-  onProgress?: (p: ReadProgress) => void,
+  onProgress: ((p: ReadProgress) => void) | undefined,
+  maxWhole: number,
 ): AsyncGenerator<LoggedRecord> {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const streamArray = require("stream-json/streamers/stream-array.js").default as { withParserAsStream(o?: object): NodeJS.ReadWriteStream; asStream(o?: object): NodeJS.ReadWriteStream };
   const parser = require("stream-json/parser.js").default as { asStream(o?: object): NodeJS.ReadWriteStream };
   const pick = require("stream-json/filters/pick.js").default as { asStream(o?: object): NodeJS.ReadWriteStream };
   /* eslint-enable @typescript-eslint/no-require-imports */
+  // A document that fits in memory is parsed whole: it may also be one pretty-printed record.
+  let whole: string | null = head;
+  const buffered: string[] = [head];
+  let size = head.length;
+  for await (const chunk of bytes) {
+    const t = decoder.write(chunk);
+    buffered.push(t);
+    size += t.length;
+    if (size > maxWhole) {
+      whole = null;
+      break;
+    }
+  }
+  if (whole !== null) {
+    buffered.push(decoder.end());
+    let value: unknown;
+    try {
+      value = JSON.parse(buffered.join(""));
+    } catch (e) {
+      throw new InputError(file, `not JSON (${(e as Error).message.slice(0, 120)}): corrupt or truncated document`);
+    }
+    const items = Array.isArray(value) ? value : Array.isArray((value as { events?: unknown } | null)?.events) ? (value as { events: unknown[] }).events : null;
+    if (!items) {
+      progress.records++;
+      yield { record: checked(value, file, 1), file, line: 1 };
+      return;
+    }
+    for (let i = 0; i < items.length; i++) {
+      progress.records++;
+      if (progress.records % PROGRESS_EVERY === 0) onProgress?.({ ...progress });
+      yield fromEvent(items[i], file, Array.isArray(value) ? `element ${i + 1}` : `events[${i}]`);
+    }
+    return;
+  }
   const text = (async function* () {
-    yield head;
+    yield* buffered;
     for await (const chunk of bytes) yield decoder.write(chunk);
     yield decoder.end();
   })();
