@@ -147,3 +147,37 @@ describe("traffic: reading WAF logs", () => {
     });
   });
 });
+
+describe("traffic: hostile records", () => {
+  it("any JSON where a record's fields should be: an InputError or a record the replay handles, never a crash (property-based)", async () => {
+    const fc = (await import("fast-check")).default;
+    const { checkWafLogRecord } = await import("../src/traffic/log-record");
+    const { replayChange } = await import("../src/traffic/replay");
+    const { aclValues, asLogs, byteMatch, groupRule, model, resource, rule } = await import("./traffic-helpers");
+    const base = JSON.parse(readFileSync(fixture("records.jsonl"), "utf8").split("\n")[0]!) as Record<string, unknown>;
+    const acl = aclValues([
+      rule("rate", 0, { rate_based_statement: [{ limit: 10, evaluation_window_sec: 60, aggregate_key_type: "FORWARDED_IP", forwarded_ip_config: [{ header_name: "X-Forwarded-For", fallback_behavior: "MATCH" }] }] }),
+      groupRule("common", 1, "AWSManagedRulesCommonRuleSet", { overrides: { SizeRestrictions_BODY: "count" } }),
+      rule("b", 2, byteMatch("headers", "x", "CONTAINS", ["URL_DECODE_UNI", "JS_DECODE"], { match_pattern: [{ all: [{}] }], match_scope: "ALL", oversize_handling: "CONTINUE" })),
+      rule("c", 3, byteMatch("cookies", "x", "CONTAINS_WORD", ["HTML_ENTITY_DECODE"], { match_pattern: [{ all: [{}] }], match_scope: "ALL", oversize_handling: "CONTINUE" })),
+      rule("s", 4, { size_constraint_statement: [{ comparison_operator: "GT", size: 5, field_to_match: [{ body: [{ oversize_handling: "CONTINUE" }] }], text_transformation: [{ priority: 0, type: "NONE" }] }] }),
+    ]);
+    const m = model([resource("aws_wafv2_web_acl.api", acl, acl)]);
+    const paths = ["timestamp", "timestamp", "action", "terminatingRuleId", "terminatingRuleType", "ruleGroupList", "nonTerminatingMatchingRules", "rateBasedRuleList", "labels", "requestBodySize", "captchaResponse", "httpRequest", "httpRequest.headers", "httpRequest.clientIp", "httpRequest.uri", "httpRequest.args", "httpRequest.country", "httpRequest.httpMethod"];
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom(...paths), fc.oneof(fc.jsonValue(), fc.double(), fc.integer({ min: -1e17, max: 1e17 }))), { maxLength: 4 }), async (mutations) => {
+        const r = JSON.parse(JSON.stringify(base)) as Record<string, Record<string, unknown>>;
+        for (const [path, value] of mutations) {
+          const [a, b] = path.split(".");
+          if (b === undefined) (r as Record<string, unknown>)[a!] = value;
+          else if (r[a!] && typeof r[a!] === "object") r[a!]![b] = value;
+        }
+        const checked = checkWafLogRecord(r);
+        if (typeof checked === "string") return;
+        const report = await replayChange(m, asLogs([checked, checked]));
+        assert.equal(report.records, 2);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -282,7 +282,7 @@ function rateBased(rb: Obj, name: string, action: { action: string; responseCode
     const n = rate.count(id, k, req.record.timestamp, windowMs);
     // The logged ACL's own decision, when it had this very rule: rateBasedRuleList, or its logged outcome.
     if (knowledge) {
-      if ((req.record.rateBasedRuleList ?? []).some((r) => (r as { rateBasedRuleName?: unknown }).rateBasedRuleName === name)) return out(YES);
+      if ((req.record.rateBasedRuleList ?? []).some((r) => (r as { rateBasedRuleName?: unknown } | null)?.rateBasedRuleName === name)) return out(YES);
       const o = knowledge.outcome(req.record, name);
       if (o !== UNKNOWN) return out(o);
     }
