@@ -23,6 +23,10 @@ export interface Verdict {
   terminatingRule: string;
   /** sub-rule name when the terminating rule is a (managed) rule group */
   managedRule: string | null;
+  /**
+   * The action is what AWS would do. Rules the record cannot decide leave it certain when their action would
+   * not change it (the terminating rule named is then the first that the record decides).
+   */
   certain: boolean;
   /** when !certain: a short reason ("body not logged", "group counted as a whole", ...) */
   why?: string;
