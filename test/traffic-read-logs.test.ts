@@ -1,7 +1,7 @@
 /** readWafLogs: the shapes users have WAF logs in, and bad input as one clear line naming file and line. */
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -135,6 +135,15 @@ describe("traffic: reading WAF logs", () => {
       }
       assert.match(await failure([join(d, "pipe.log")]), /pipe\.log: not a regular file/);
       assert.match(await failure(["/dev/null"]), /not a regular file/);
+    });
+    it("a file that fails to read", async function () {
+      if (process.getuid?.() !== 0) {
+        const d = tmp();
+        writeFileSync(join(d, "secret.log"), "{}\n", { mode: 0o000 });
+        assert.match(await failure([join(d, "secret.log")]), /secret\.log: cannot read \(EACCES\)/);
+      }
+      // A regular file whose read fails (Linux): root included.
+      if (existsSync("/proc/self/mem")) assert.match(await failure(["/proc/self/mem"]), /^\/proc\/self\/mem: cannot read \(EIO\)/);
     });
     it("a symbolic link loop", async () => {
       const d = tmp();

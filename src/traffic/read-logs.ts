@@ -177,6 +177,8 @@ async function* readFile(file: string, progress: ReadProgress, onProgress: ((p: 
     }
   } catch (e) {
     if (e instanceof GzipError) throw new InputError(`${file}:${line + 1}`, e.message);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code && !(e instanceof InputError)) throw new InputError(file, `cannot read (${code})`);
     throw e;
   }
   rest += decoder.end();
