@@ -134,10 +134,11 @@ async function* fileBytes(file: string, progress: ReadProgress): AsyncGenerator<
 class GzipError extends Error {}
 
 async function* readFile(file: string, progress: ReadProgress, onProgress: ((p: ReadProgress) => void) | undefined, maxWhole: number): AsyncGenerator<LoggedRecord> {
-  const decoder = new StringDecoder("utf8");
-  let rest = "";
+  // Lines are split on the bytes and decoded one by one: a quarter less CPU than decoding whole chunks
+  // and slicing strings (README, "Traffic: how logs are read").
+  let rest: Buffer | null = null;
   let line = 0;
-  let mode: "lines" | "array" | "document" | null = null;
+  let decided = false;
   const bytes = fileBytes(file, progress);
   const emit = (text: string, at: number): LoggedRecord[] => {
     const out: LoggedRecord[] = [];
@@ -148,32 +149,33 @@ async function* readFile(file: string, progress: ReadProgress, onProgress: ((p: 
     return out;
   };
   try {
-    for await (const chunk of bytes) {
-      const text = rest + decoder.write(chunk);
-      if (mode === null) {
-        const start = text.search(/\S/);
-        if (start < 0) {
-          rest = text;
+    for await (const piece of bytes) {
+      const chunk: Buffer = rest ? Buffer.concat([rest, piece]) : piece;
+      if (!decided) {
+        const head = chunk.toString("utf8", 0, Math.min(chunk.length, 65536));
+        const start = head.search(/\S/);
+        if (start < 0 && chunk.length < 65536) {
+          rest = chunk;
           continue;
         }
-        const eol = text.indexOf("\n", start);
-        if (text[start] === "[" || (text[start] === "{" && eol >= 0 && text.slice(start, eol).trim() === "{")) {
-          mode = text[start] === "[" ? "array" : "document";
-          yield* readDocument(file, mode, text, bytes, decoder, progress, onProgress, maxWhole);
+        const eol = head.indexOf("\n", start);
+        if (head[start] === "[" || (head[start] === "{" && eol >= 0 && head.slice(start, eol).trim() === "{")) {
+          const decoder = new StringDecoder("utf8");
+          yield* readDocument(file, head[start] === "[" ? "array" : "document", decoder.write(chunk), bytes, decoder, progress, onProgress, maxWhole);
           return;
         }
-        mode = "lines";
+        decided = true;
       }
       let from = 0;
       for (;;) {
-        const nl = text.indexOf("\n", from);
+        const nl = chunk.indexOf(10, from);
         if (nl < 0) break;
         line++;
-        if (nl > from) for (const r of emit(text.slice(from, nl), line)) yield r;
+        if (nl > from) for (const r of emit(chunk.toString("utf8", from, nl), line)) yield r;
         from = nl + 1;
       }
-      rest = from === 0 ? text : text.slice(from);
-      if (rest.length > MAX_LINE_BYTES) throw new InputError(`${file}:${line + 1}`, `line longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB: not a WAF log record`);
+      rest = from === chunk.length ? null : chunk.subarray(from);
+      if (rest && rest.length > MAX_LINE_BYTES) throw new InputError(`${file}:${line + 1}`, `line longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB: not a WAF log record`);
     }
   } catch (e) {
     if (e instanceof GzipError) throw new InputError(`${file}:${line + 1}`, e.message);
@@ -181,8 +183,10 @@ async function* readFile(file: string, progress: ReadProgress, onProgress: ((p: 
     if (code && !(e instanceof InputError)) throw new InputError(file, `cannot read (${code})`);
     throw e;
   }
-  rest += decoder.end();
-  if (rest.trim() !== "") for (const r of emit(rest, line + 1)) yield r;
+  if (rest) {
+    const text = rest.toString("utf8");
+    if (text.trim() !== "") for (const r of emit(text, line + 1)) yield r;
+  }
 }
 
 function parseLine(text: string, file: string, line: number, out: LoggedRecord[]): void {
