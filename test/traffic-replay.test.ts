@@ -6,7 +6,7 @@
 import { strict as assert } from "node:assert";
 import { replayChange } from "../src/traffic/replay";
 import type { LoggedRuleGroup, WafLogRecord } from "../src/traffic/log-record";
-import { ACL_ARN, aclValues, asLogs, byteMatch, groupRule, logRecord, model, resource, rule } from "./traffic-helpers";
+import { aclValues, asLogs, byteMatch, groupRule, logRecord, model, resource, rule } from "./traffic-helpers";
 
 const CRS = "AWSManagedRulesCommonRuleSet";
 const ADDR = "aws_wafv2_web_acl.api";
@@ -174,5 +174,49 @@ describe("traffic: replaying a change", () => {
     assert.match(s.uncertain_by_reason[0]!.reason, /does not reproduce the logged action/);
   });
 
-  it("the ACL's ARN is the record's webaclId", () => assert.match(ACL_ARN, /regional\/webacl\/api\//));
+});
+
+describe("traffic: the web ACL of a real plan (examples/fixed)", () => {
+  it("the rate rule's scope-down IP set has no ARN before apply: it is resolved through the Model's edges", async () => {
+    const { loadInputAsync } = await import("../src/load");
+    const { aclFromModel } = await import("../src/traffic/acl");
+    const { compileAcl, evaluateRequest, RateState } = await import("../src/traffic/evaluate");
+    const { join } = await import("node:path");
+    const { ROOT } = await import("./helpers");
+    const m = (await loadInputAsync(join(ROOT, "examples", "fixed", "plan.json"))).model;
+    const acl = aclFromModel(m, "aws_wafv2_web_acl.api", "after")!;
+    assert.equal(acl.references.get("rule.0.statement.0.rate_based_statement.0.scope_down_statement.0.not_statement.0.statement.0.ip_set_reference_statement.0.arn"), "aws_wafv2_ip_set.trusted");
+    // logged: null — these made-up records say nothing of what the rate rule did.
+    const compiled = compileAcl(acl, { logged: null });
+    const burst = (ip: string) => {
+      const state = new RateState();
+      let last;
+      for (let i = 0; i < 2500; i++) last = evaluateRequest(compiled, logRecord({ timestamp: 1_700_000_000_000 + i * 10, httpRequest: { ...logRecord().httpRequest, clientIp: ip } }), state);
+      return last!;
+    };
+    // 2,500 requests in 25 s from one address: over the limit of 2,000 per 300 s, unless it is in the trusted set.
+    const outsider = burst("203.0.113.7");
+    assert.deepEqual([outsider.action, outsider.terminatingRule, outsider.responseCode, outsider.certain], ["BLOCK", "rate-per-ip", 429, true]);
+    const trusted = burst("198.51.100.20");
+    assert.deepEqual([trusted.action, trusted.certain], ["ALLOW", true]);
+  });
+});
+
+describe("traffic: references resolved through the Model's edges", () => {
+  it("a rule group of the plan (ARN unknown) and the IP set its rule references (ARN unknown)", async () => {
+    const { makeModel } = await import("../src/model");
+    const { aclFromModel } = await import("../src/traffic/acl");
+    const { compileAcl, evaluateRequest, RateState } = await import("../src/traffic/evaluate");
+    const group = { name: "mine", rule: [rule("deny-listed", 0, { ip_set_reference_statement: [{ arn: null, ip_set_forwarded_ip_config: [] }] })] };
+    const acl = aclValues([{ name: "mine", priority: 0, override_action: [{ none: [{}] }], statement: [{ rule_group_reference_statement: [{ arn: null, rule_action_override: [] }] }] }]);
+    const edge = (from: string, path: string, to: string) => ({ from, attribute: path.replace(/\.\d+/g, ""), path, to, to_attribute: "arn", kind: "reference" as const });
+    const m = makeModel(
+      [resource(ADDR, acl, acl), resource("aws_wafv2_rule_group.mine", group, group), resource("aws_wafv2_ip_set.deny", { addresses: ["203.0.113.0/24"] }, { addresses: ["203.0.113.0/24"] })],
+      [edge(ADDR, "rule.0.statement.0.rule_group_reference_statement.0.arn", "aws_wafv2_rule_group.mine"), edge("aws_wafv2_rule_group.mine", "rule.0.statement.0.ip_set_reference_statement.0.arn", "aws_wafv2_ip_set.deny")],
+    );
+    const c = compileAcl(aclFromModel(m, ADDR, "after")!, { logged: null });
+    const v = evaluateRequest(c, req("203.0.113.9", "GET", "/"), new RateState());
+    assert.deepEqual([v.action, v.terminatingRule, v.managedRule, v.certain], ["BLOCK", "mine", "deny-listed", true]);
+    assert.equal(evaluateRequest(c, req("192.0.2.1", "GET", "/"), new RateState()).action, "ALLOW");
+  });
 });
