@@ -26,20 +26,20 @@ describe("rule options", () => {
     const r = runCli(["check", plan, "--option", "rate-treshold=1000"]);
     assert.equal(r.status, 2);
     assert.equal(r.stdout, "");
-    assert.equal(r.stderr, 'wafguard: --option rate-treshold=...: unknown option "rate-treshold"; known options: rate-threshold (WG301)\n');
+    assert.equal(r.stderr, 'wafguard: --option rate-treshold=...: unknown option "rate-treshold"; known options: traffic-block-share (WG120), rate-threshold (WG301)\n');
   });
 
   it("the model command checks --option keys too", () => {
     const r = runCli(["model", planFixture("wg406-stage-without-acl"), "--option", "bogus=1"]);
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /^wafguard: --option bogus=\.\.\.: unknown option "bogus"; known options: rate-threshold \(WG301\)\n$/);
+    assert.match(r.stderr, /^wafguard: --option bogus=\.\.\.: unknown option "bogus"; known options: traffic-block-share \(WG120\), rate-threshold \(WG301\)\n$/);
   });
 
   it("an unknown options key in .wafguard.yml is exit 2 naming the file, the key and the known ones", () => {
     const file = tempFile(".wafguard.yml", "options:\n  rate-threshold: 1000\n  burst: 5\n");
     const r = runCli(["check", plan, "--waivers", file]);
     assert.equal(r.status, 2);
-    assert.equal(r.stderr, `wafguard: ${file}: options: unknown option "burst"; known options: rate-threshold (WG301)\n`);
+    assert.equal(r.stderr, `wafguard: ${file}: options: unknown option "burst"; known options: traffic-block-share (WG120), rate-threshold (WG301)\n`);
   });
 
   it("an unknown top-level key in .wafguard.yml is exit 2 naming the known ones", () => {
@@ -52,7 +52,7 @@ describe("rule options", () => {
 
   it("the construct-side aspect rejects unknown options too", async () => {
     const { WafguardValidation } = await import("../src/construct/aspect");
-    assert.throws(() => new WafguardValidation({ options: { "rate-treshold": 1 } }), /unknown option "rate-treshold"; known options: rate-threshold \(WG301\)/);
+    assert.throws(() => new WafguardValidation({ options: { "rate-treshold": 1 } }), /unknown option "rate-treshold"; known options: traffic-block-share \(WG120\), rate-threshold \(WG301\)/);
   });
 
   it("RULES.md lists a rule's options", () => {
