@@ -323,16 +323,3 @@ describe("WafguardValidation aspect", function () {
     assert.throws(() => new WafguardValidation({ waivers: [{ rule: "WG106", address: "*", reason: "short" }] }), /reason is required, at least 10 characters/);
   });
 });
-
-describe("Terraform module modules/waf-api-gateway", () => {
-  it("examples/basic: wafguard finds no error and no warning", () => {
-    const report = checkJson(join(ROOT, "modules/waf-api-gateway/examples/basic"));
-    assert.deepEqual(report.findings.filter((f) => f.severity !== "info").map((f) => `${f.rule} ${f.address}`), []);
-    // and it really read the module: its web ACL, logging and one association per stage
-    const model = JSON.parse(require("node:child_process").execFileSync(process.execPath, [join(ROOT, "bin/wafguard.js"), "model", join(ROOT, "modules/waf-api-gateway/examples/basic")], { encoding: "utf8" }));
-    const addresses = (model.resources as Array<{ address: string }>).map((r) => r.address);
-    for (const a of ["module.waf.aws_wafv2_web_acl.this", "module.waf.aws_wafv2_web_acl_logging_configuration.this", 'module.waf.aws_wafv2_web_acl_association.this["prod"]', 'module.waf.aws_wafv2_web_acl_association.this["staging"]']) {
-      assert.ok(addresses.includes(a), a);
-    }
-  });
-});
