@@ -146,6 +146,12 @@ describe("WafProtectedApi construct", function () {
     matchSnapshot("construct-all-options", json);
   });
 
+  it("a cdktf.out with several stacks of the same constructs: findings per stack, named by stack", () => {
+    const out = synth((app) => ["prod", "staging"].map((id) => new ApiStack(app, id, { enableBotControl: true, mode: "enforce" })));
+    const findings = checkJson(out).findings.filter((f) => f.severity !== "info").map((f) => `${f.rule} ${f.address.replace(/web-acl_[0-9A-F]+$/, "web-acl")}`);
+    assert.deepEqual(findings, ["WG106 prod/aws_wafv2_web_acl.waf_web-acl", "WG106 staging/aws_wafv2_web_acl.waf_web-acl"]);
+  });
+
   it("writes the rate rule so that WG301 judges it, trusted exemption or not", () => {
     for (const trustedCidrs of [[], ["198.51.100.0/24"], ["198.51.100.0/24", "2001:db8::/32"]]) {
       const { out } = synthStack(`low-${trustedCidrs.length}`, { rateLimit: 10, trustedCidrs });
