@@ -195,6 +195,11 @@ describe("WafProtectedApi construct", function () {
     const acl = aclOf(doc);
     assert.deepEqual(acl.rule[0].action, { count: {} });
     assert.deepEqual(acl.rule[2].override_action, { none: {} });
+    // addOverride merges a second action into the first: wafguard says so (it used to crash on it)
+    const { out: merged } = synth2("merged", (waf) => waf.webAcl!.addOverride("rule.0.action.count", {}));
+    assert.deepEqual(checkJson(merged).findings.filter((f) => f.rule === "WG108").map((f) => `${f.severity} ${f.message}`), [
+      'error rule "rate-per-ip" sets 2 actions in one action (block, count); AWS takes exactly one',
+    ]);
     const app = new App({ outdir: "/tmp/wafguard-unused", skipValidation: true });
     const waf = new ApiStack(app, "s").waf;
     assert.throws(() => waf.overrideRuleAction("common", "block"), /rule group: its action is "count" or "none"/);

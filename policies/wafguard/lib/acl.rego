@@ -41,17 +41,25 @@ takes_override_action(rule) if managed_group(rule)
 
 takes_override_action(rule) if is_group_reference(rule)
 
-# The action a rule sets: "allow", "block", "count", "captcha" or "challenge".
-action(rule) := name if {
-	some name, v in lib.block(rule, "action")
-	count(v) > 0
+# The action a rule sets: "allow", "block", "count", "captcha" or "challenge". A rule that sets
+# several (AWS rejects it: WG108) has none here, so that no rule reads two answers from it.
+action(rule) := names[0] if {
+	names := set_actions(rule, "action")
+	count(names) == 1
 }
 
 # A rule group applies its own rules' actions (`none`), or only counts (`count`).
-override(rule) := name if {
-	some name, v in lib.block(rule, "override_action")
-	count(v) > 0
+override(rule) := names[0] if {
+	names := set_actions(rule, "override_action")
+	count(names) == 1
 }
+
+# The action blocks set in a rule's `action` or `override_action` (`addOverride` in CDKTF merges a
+# second one into the first).
+set_actions(rule, kind) := sort([name |
+	some name, v in lib.block(rule, kind)
+	count(v) > 0
+])
 
 enforcing(rule) if override(rule) == "none"
 

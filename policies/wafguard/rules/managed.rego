@@ -476,8 +476,9 @@ custom_responses(acl) := {{"address": entry.address, "label": concat("", ["rule 
 # title: Rule with the wrong kind of action for its statement
 # description: |
 #   A rule that references a rule group (managed or custom) takes `override_action`; every other
-#   rule takes `action`. A rule with the other one, or with neither, is rejected by AWS and
-#   `terraform apply` fails.
+#   rule takes `action`, and either holds exactly one action. A rule with the other one, with
+#   neither, or with two actions in one block (what CDKTF's `addOverride("rule.0.action.count", {})`
+#   makes of a rule that already blocks) is rejected by AWS and `terraform apply` fails.
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-rule-actions.html
 #   - ref: https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/wafv2_web_acl#rule
@@ -516,23 +517,36 @@ actions_unknown(acl, entry) if {
 action_problem(rule) := "references a rule group but sets `action`; use override_action" if {
 	acls.takes_override_action(rule)
 	acls.action(rule)
+	not several_actions(rule)
 }
 
 action_problem(rule) := "references a rule group and sets no override_action" if {
 	acls.takes_override_action(rule)
 	not acls.action(rule)
-	not acls.override(rule)
+	count(acls.set_actions(rule, "override_action")) == 0
+}
+
+# One message per rule: the first block (action, then override_action) that holds several.
+action_problem(rule) := concat("", ["sets ", format_int(count(names), 10), " actions in one ", kind, " (", concat(", ", names), "); AWS takes exactly one"]) if {
+	kind := [k | some k in ["action", "override_action"]; count(acls.set_actions(rule, k)) > 1][0]
+	names := acls.set_actions(rule, kind)
+}
+
+several_actions(rule) if {
+	some kind in ["action", "override_action"]
+	count(acls.set_actions(rule, kind)) > 1
 }
 
 action_problem(rule) := "has a plain statement but sets `override_action`; use action" if {
 	not acls.takes_override_action(rule)
 	acls.override(rule)
+	not several_actions(rule)
 }
 
 action_problem(rule) := "has a plain statement and sets no action" if {
 	not acls.takes_override_action(rule)
 	not acls.override(rule)
-	not acls.action(rule)
+	count(acls.set_actions(rule, "action")) == 0
 	acls.statement(rule)
 }
 

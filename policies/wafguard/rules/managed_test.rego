@@ -212,3 +212,14 @@ test_wg108_action_built_by_unknown_dynamic_blocks_is_not_judged if {
 	unknown := object.union(acl([r]), {"unknown": ["rule.0.override_action.0.none"]})
 	count(managed.wg108) == 0 with input as alone(unknown)
 }
+
+test_wg108_two_actions_in_one_block if {
+	# what CDKTF's addOverride("rule.0.action.count", {}) makes of a blocking rule
+	r := rule_with_action("r", 0, {"block": [{}], "count": [{}]})
+	findings := managed.wg108 with input as alone(acl([r]))
+	count(findings) == 1
+	some f in findings
+	contains(f.message, "sets 2 actions in one action (block, count); AWS takes exactly one")
+	g := object.union(group_rule("c", crs, "none", []), {"override_action": [{"none": [{}], "count": [{}]}], "action": [{"block": [{}], "count": [{}]}]})
+	count(managed.wg108) == 1 with input as alone(acl([g]))
+}
