@@ -49,9 +49,12 @@ export function modelTypes(): ReadonlySet<string> {
   return new Set(rulesFile().modelTypes);
 }
 
+/** Option keys the traffic layer reads (TRAFFIC-CONTRACT.md), whether or not its Rego reads them too. */
+const TRAFFIC_OPTIONS = ["traffic-block-share"];
+
 /** The rule option keys (`--option KEY=VALUE`, `options:` in .wafguard.yml). */
 export function ruleOptions(): string[] {
-  return rulesFile().options ?? [];
+  return [...new Set([...(rulesFile().options ?? []), ...TRAFFIC_OPTIONS])].sort();
 }
 
 /** The first key of `options` that no rule reads: a typo would otherwise be ignored silently. */

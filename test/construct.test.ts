@@ -328,7 +328,7 @@ describe("WafguardValidation aspect", function () {
     assert.equal(stderr, "");
     const bad = (text: string) => () => new WafguardValidation({ configFile: tempFile(".wafguard.yml", text) });
     assert.throws(bad("waivers:\n  - rule: WG999\n    address: x\n    reason: a long enough reason\n"), /\.wafguard\.yml: waiver 1: rule "WG999" is not a wafguard rule ID/);
-    assert.throws(bad("options:\n  rate-treshold: 100\n"), /\.wafguard\.yml: options: unknown key "rate-treshold" \(known: rate-threshold\)/);
+    assert.throws(bad("options:\n  rate-treshold: 100\n"), /\.wafguard\.yml: options: unknown key "rate-treshold" \(known: rate-threshold, traffic-block-share\)/);
     assert.throws(() => new WafguardValidation({ options: { "rate-treshold": 1 } }), /WafguardValidation props: options: unknown key "rate-treshold"/);
     assert.throws(() => new WafguardValidation({ rules: ["WG999"] }), /unknown rule ID "WG999"/);
     assert.throws(() => new WafguardValidation({ waivers: [{ rule: "WG106", address: "*", reason: "short" }] }), /reason is required, at least 10 characters/);
