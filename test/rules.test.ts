@@ -134,6 +134,9 @@ const CASES: Record<string, Case[]> = {
   ],
   WG301: [
     { fixture: "wg301-limit-per-window", expect: ["warning aws_wafv2_web_acl.api"] },
+    // a scope-down that only exempts a trusted IP set still limits everyone else on the whole API
+    { fixture: "wg301-trusted-exemption-only", expect: ["warning aws_wafv2_web_acl.api"] },
+    { fixture: "wg301-login-scope-with-exemption", expect: [] },
     { fixture: "examples/broken/plan.json", expect: ["warning aws_wafv2_web_acl.api"] },
     { fixture: "examples/broken/plan.json", expect: [], args: ["--option", "rate-threshold=100"] },
     { fixture: "examples/fixed/plan.json", expect: [] },
