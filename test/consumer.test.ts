@@ -8,7 +8,7 @@
  */
 import { strict as assert } from "node:assert";
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "./helpers";
@@ -113,17 +113,27 @@ function npmInstall(dir: string, packages: string[]): void {
 describe("the packed package in fresh apps @slow", function () {
   this.timeout(15 * 60 * 1000);
   let tarball = "";
+  // Each app holds a provider package of about 450 MB: removed after the run (the npm cache stays).
+  const temporary: string[] = [];
+  const tempDir = (prefix: string) => {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    temporary.push(dir);
+    return dir;
+  };
+  after(() => {
+    for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
+  });
 
   before(() => {
     mkdirSync(CACHE, { recursive: true });
-    const out = mkdtempSync(join(tmpdir(), "wafguard-pack-"));
+    const out = tempDir("wafguard-pack-");
     // dist/ is built by the test run (npm test builds first); --ignore-scripts skips a second build.
     ok(run("npm", ["pack", "--ignore-scripts", "--pack-destination", out], ROOT), "npm pack");
     tarball = join(out, readdirSync(out).find((f) => f.endsWith(".tgz"))!);
   });
 
   it("installs for CLI-only users with no framework, and its CLI runs", () => {
-    const app = mkdtempSync(join(tmpdir(), "wafguard-cli-"));
+    const app = tempDir("wafguard-cli-");
     writeFileSync(join(app, "package.json"), JSON.stringify({ name: "cli-user", version: "1.0.0", private: true }));
     npmInstall(app, [tarball]);
     for (const pkg of ["cdktf", "cdktn", "constructs", "@cdktf/provider-aws", "@cdktn/provider-aws"]) assert.ok(!existsSync(join(app, "node_modules", pkg)), `${pkg} was installed`);
@@ -139,7 +149,7 @@ describe("the packed package in fresh apps @slow", function () {
       let app = "";
 
       before(() => {
-        app = mkdtempSync(join(tmpdir(), `wafguard-${fw.core}-`));
+        app = tempDir(`wafguard-consumer-${fw.core}-`);
         writeFileSync(join(app, "package.json"), JSON.stringify({ name: "waf-app", version: "1.0.0", private: true, main: "main.js" }));
         writeFileSync(join(app, "tsconfig.json"), JSON.stringify(CDKTF_INIT_TSCONFIG, null, 2));
         writeFileSync(join(app, "main.ts"), mainTs(fw));

@@ -7,7 +7,7 @@
  */
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkJson, ROOT, runCli } from "./helpers";
@@ -92,6 +92,8 @@ describe("Terraform module modules/waf-api-gateway", function () {
       const start = main.indexOf("locals {");
       writeFileSync(join(dir, "locals.tf"), main.slice(start, main.indexOf("\n}\n", start) + 3));
     });
+
+    after(() => rmSync(dir, { recursive: true, force: true }));
 
     const rejected: Array<[string, RegExp]> = [
       ['stage_arns = { a = "arn:aws:execute-api:eu-west-1:123456789012:abc/prod" }', /stage_arns must be REST API stage ARNs/],
