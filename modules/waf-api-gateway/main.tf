@@ -4,7 +4,6 @@
 locals {
   # Managed groups count while rolling out (WG105): read the logs, then enforce.
   managed_override = var.mode == "enforce" ? "none" : "count"
-  create_acl       = var.existing_web_acl_arn == ""
   # A log group of the module's own only without existing_web_acl_arn and log_destination_arn
   # (two simple conditionals rather than one with &&: wafguard's .tf reader evaluates these).
   own_log_destination = var.log_destination_arn == "" ? [1] : []
