@@ -7,7 +7,7 @@ import { evaluate } from "./engine/policy";
 import { loadInputAsync } from "./load";
 import type { CheckResult, Finding, FindingTraffic, InputSummary, Notice } from "./findings";
 import type { InputKind, LoadedInput } from "./model";
-import { allRules, findRule, SEVERITY_RANK, type Severity } from "./rules";
+import { allRules, findRule, SEVERITY_RANK, unknownOptionProblem, type Severity } from "./rules";
 import { joinTraffic, type TrafficOptions } from "./traffic/check-traffic";
 
 export type { CheckResult, Finding, InputSummary, Notice } from "./findings";
@@ -38,6 +38,10 @@ export interface CheckOptions {
 export async function check(paths: string[], options: CheckOptions = {}): Promise<CheckResult> {
   const only = normalizeRuleIds(options.rules);
   const skip = normalizeRuleIds(options.skipRules);
+  for (const key of Object.keys(options.options ?? {})) {
+    const problem = unknownOptionProblem(key);
+    if (problem) throw new UsageError(problem);
+  }
   const inputs: InputSummary[] = [];
   const findings: Finding[] = [];
   const notices: Notice[] = [];
@@ -114,7 +118,7 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function normalizeRuleIds(ids: string[] | undefined): Set<string> | undefined {
+export function normalizeRuleIds(ids: string[] | undefined): Set<string> | undefined {
   if (!ids || ids.length === 0) return undefined;
   const known = new Set(allRules().map((r) => r.id));
   const out = new Set<string>();

@@ -62,17 +62,23 @@ export function parseConfig(file: string, text: string): Config {
   const doc = parseDocument(text, { prettyErrors: false, logLevel: "error" });
   const problem = doc.errors[0] ?? doc.warnings[0];
   if (problem) throw new UsageError(`${file}:${problem.linePos?.[0].line ?? 1}: not valid YAML (${yamlProblem(problem.message)})`);
-  const fail = (what: string): never => {
-    throw new UsageError(`${file}: ${what}`);
-  };
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
   } catch (e) {
     // An alias bomb, or an alias before its anchor.
-    fail(`not valid YAML (${yamlProblem((e as Error).message)})`);
+    throw new UsageError(`${file}: not valid YAML (${yamlProblem((e as Error).message)})`);
   }
-  if (isCircular(data)) fail("an alias refers to the mapping or list that holds it (a circular structure)");
+  if (isCircular(data)) throw new UsageError(`${file}: an alias refers to the mapping or list that holds it (a circular structure)`);
+  return configFromData(file, data);
+}
+
+/** Checks a config given as data (`.wafguard.yml` parsed, or the aspect's props); `where` prefixes every message. */
+export function configFromData(where: string, data: unknown): Config {
+  const file = where;
+  const fail = (what: string): never => {
+    throw new UsageError(`${file}: ${what}`);
+  };
   if (typeof data !== "object" || Array.isArray(data) || data === null) fail("expected a mapping with `options` and `waivers`");
   const root = data as Record<string, unknown>;
   const unknownKeys = Object.keys(root).filter((k) => k !== "options" && k !== "waivers");

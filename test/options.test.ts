@@ -51,7 +51,7 @@ describe("rule options", () => {
   });
 
   it("the construct-side aspect rejects unknown options too", async () => {
-    const { WafguardValidation } = await import("../src/construct/aspect");
+    const { WafguardValidation } = await import("../src/construct/cdktf");
     assert.throws(() => new WafguardValidation({ options: { "rate-treshold": 1 } }), /unknown option "rate-treshold"; known options: traffic-block-share \(WG120\), rate-threshold \(WG301\)/);
   });
 

@@ -46,6 +46,8 @@ const CASES: Record<string, Case[]> = {
   WG106: [
     { fixture: "wg106-captcha-and-bot-control", expect: ["warning aws_wafv2_web_acl.api", "error aws_wafv2_web_acl.api"] },
     { fixture: "wg101-override-typo", expect: [] },
+    // CAPTCHA scoped to /login, a path browsers load
+    { fixture: "wg156-filter-keeps-counted", expect: [] },
   ],
   WG107: [
     { fixture: "wg107-5xx-custom-response", expect: ["warning aws_wafv2_web_acl.api", "error aws_wafv2_web_acl.api"] },
@@ -103,6 +105,11 @@ const CASES: Record<string, Case[]> = {
     { fixture: "wg151-logging-misconfigured", expect: ["info aws_wafv2_web_acl_logging_configuration.api"] },
     { fixture: "wg151-literal-s3-arn", expect: [] },
   ],
+  WG156: [
+    { fixture: "wg156-filter-drops-counted", expect: ["warning aws_wafv2_web_acl_logging_configuration.api", "warning aws_wafv2_web_acl_logging_configuration.api"] },
+    { fixture: "wg156-filter-keeps-counted", expect: [] },
+    { fixture: "examples/fixed/plan.json", expect: [] },
+  ],
   WG201: [
     { fixture: "wg201-ip-set-entries", expect: ["error aws_wafv2_ip_set.office"] },
     { fixture: "wg201-clean-ip-sets", expect: [] },
@@ -141,6 +148,9 @@ const CASES: Record<string, Case[]> = {
   ],
   WG301: [
     { fixture: "wg301-limit-per-window", expect: ["warning aws_wafv2_web_acl.api"] },
+    // a scope-down that only exempts a trusted IP set still limits everyone else on the whole API
+    { fixture: "wg301-trusted-exemption-only", expect: ["warning aws_wafv2_web_acl.api"] },
+    { fixture: "wg301-login-scope-with-exemption", expect: [] },
     { fixture: "examples/broken/plan.json", expect: ["warning aws_wafv2_web_acl.api"] },
     { fixture: "examples/broken/plan.json", expect: [], args: ["--option", "rate-threshold=100"] },
     { fixture: "examples/fixed/plan.json", expect: [] },

@@ -11,7 +11,7 @@ import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { App, Testing } from "cdktf";
-import { WafguardSuppressions } from "../src/construct";
+import { WafguardSuppressions } from "../src/construct/cdktf";
 import { BrokenStack, synth } from "./cdktf/stacks";
 import { checkJson, ROOT, runCli } from "./helpers";
 
@@ -204,7 +204,7 @@ describe("inline suppressions in Terraform JSON and CDKTF", () => {
 
   it("the WafguardValidation aspect honours them too", async () => {
     const { Aspects } = await import("cdktf");
-    const { WafguardValidation } = await import("../src/construct");
+    const { WafguardValidation } = await import("../src/construct/cdktf");
     const annotationsOnStaging = (suppress: boolean) => {
       const stack = new BrokenStack(Testing.app() as App, "s");
       const staging = stack.node.findAll().find((c) => c instanceof ApiGatewayStage && c.node.id === "staging") as ApiGatewayStage;

@@ -1,12 +1,11 @@
 /**
  * WafguardSuppressions: an inline suppression written from the construct, next to the code it is
  * about. It adds `"//": {"wafguard": {"ignore": [...]}}` to the resource's synthesized JSON (through
- * `addOverride`, which CDKTF merges with its own `//` metadata), where `wafguard check` and the
- * WafguardValidation aspect read it.
+ * `addOverride`, which CDKTF and CDK Terrain merge with their own `//` metadata), where `wafguard
+ * check` and the WafguardValidation aspect read it. Framework-free: both entry points export it.
  *
  *   WafguardSuppressions.of(internalStage).add({ rule: "WG406", reason: "Reachable only through the VPC endpoint", expires: "2027-03-31" });
  */
-import { TerraformResource } from "cdktf";
 import type { IConstruct } from "constructs";
 import { findRule } from "../rules";
 import { MIN_REASON_LENGTH, parseExpiry } from "../waivers";
@@ -20,12 +19,23 @@ export interface WafguardSuppression {
   readonly expires?: string;
 }
 
-const byResource = new WeakMap<TerraformResource, WafguardSuppressions>();
+/** What a Terraform resource construct of cdktf or cdktn offers that this needs. */
+interface OverridableResource extends IConstruct {
+  readonly terraformResourceType: string;
+  addOverride(path: string, value: unknown): void;
+}
+
+function isTerraformResource(construct: IConstruct): construct is OverridableResource {
+  const c = construct as Partial<OverridableResource>;
+  return typeof c.terraformResourceType === "string" && typeof c.addOverride === "function";
+}
+
+const byResource = new WeakMap<OverridableResource, WafguardSuppressions>();
 
 export class WafguardSuppressions {
   /** The suppressions of a Terraform resource (a web ACL, a stage, ...). */
   static of(construct: IConstruct): WafguardSuppressions {
-    if (!TerraformResource.isTerraformResource(construct)) {
+    if (!isTerraformResource(construct)) {
       throw new Error(`WafguardSuppressions.of(${construct.node.path}): suppressions go on a Terraform resource (such as an ApiGatewayStage), not on ${construct.constructor.name}`);
     }
     let found = byResource.get(construct);
@@ -35,7 +45,7 @@ export class WafguardSuppressions {
 
   private readonly entries: Array<{ rule: string; reason: string; expires?: string }> = [];
 
-  private constructor(private readonly resource: TerraformResource) {}
+  private constructor(private readonly resource: OverridableResource) {}
 
   /** Suppresses a rule's findings on this resource. Bad input fails here, at construct time. */
   add(suppression: WafguardSuppression): this {

@@ -1,6 +1,6 @@
 /** CDKTF output → Model: a `cdk.tf.json`, or a `cdktf.out` directory with every stack of its manifest. */
 import { existsSync, statSync } from "node:fs";
-import { dirname, isAbsolute, join, relative } from "node:path";
+import { basename, dirname, isAbsolute, join, relative } from "node:path";
 import { InputError } from "../errors";
 import { makeModel, type InlineSuppression, type LoadedInput, type Model } from "../model";
 import { parseIgnoreMetadata } from "../suppressions";
@@ -18,8 +18,11 @@ export function loadCdktf(path: string, keepTypes: ReadonlySet<string>): LoadedI
   let resourceCount = 0;
   for (const file of stacks) {
     const loaded = loadStack(file, keepTypes);
-    models.push(loaded.model);
-    suppressions.push(...loaded.suppressions);
+    // Stacks often hold the same constructs (one per environment), so the same addresses: with
+    // more than one stack, each address is prefixed with its stack's name ("prod/aws_x.y").
+    const stack = stacks.length > 1 ? basename(dirname(file)) : undefined;
+    models.push(stack ? prefixAddresses(loaded.model, stack) : loaded.model);
+    suppressions.push(...(stack ? loaded.suppressions.map((s) => ({ ...s, block: `${stack}/${s.block}` })) : loaded.suppressions));
     resourceCount += loaded.resourceCount;
   }
   // Stacks are separate Terraform configurations: their resources never reference each other.
@@ -87,4 +90,13 @@ export function stackDocumentToModel(raw: Json, file: string, keepTypes: Readonl
 function constructPath(body: unknown): string | undefined {
   const meta = ((body as Json | undefined)?.["//"] as Json | undefined)?.metadata as Json | undefined;
   return typeof meta?.path === "string" ? meta.path : undefined;
+}
+
+/** The stack's Model with every address prefixed by the stack's name (edge indexes rebuilt). */
+function prefixAddresses(model: Model, stack: string): Model {
+  const at = (address: string) => `${stack}/${address}`;
+  return makeModel(
+    model.resources.map((r) => ({ ...r, address: at(r.address) })),
+    model.edges.map((e) => ({ ...e, from: at(e.from), to: at(e.to) })),
+  );
 }
