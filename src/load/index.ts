@@ -84,12 +84,23 @@ function loadPlanFile(path: string): LoadedInput {
  * Text longer than a string can be is reported from the scanner's byte offset.
  */
 function parseWhole(path: string, bytes: Buffer, e: ScanError | SyntaxError): unknown {
-  if (bytes.length <= constants.MAX_STRING_LENGTH) return parseJson(path, decodeText(path, bytes));
   const offset = e instanceof ScanError ? e.offset : 0;
-  if (offset >= bytes.length) throw new InputError(path, "ends before its JSON is complete (truncated file?)");
   let line = 1;
   for (let i = bytes.indexOf(10); i >= 0 && i < offset; i = bytes.indexOf(10, i + 1)) line++;
-  throw new InputError(path, `is not valid JSON at line ${line}`);
+  if (bytes.length > constants.MAX_STRING_LENGTH) {
+    if (offset >= bytes.length) throw new InputError(path, "ends before its JSON is complete (truncated file?)");
+    throw new InputError(path, `is not valid JSON at line ${line}`);
+  }
+  try {
+    return parseJson(path, decodeText(path, bytes));
+  } catch (error) {
+    // Some of V8's messages give no position (an unexpected token is quoted instead): the scanner's is exact.
+    const noLine = `${path}: is not valid JSON: `;
+    if (error instanceof InputError && e instanceof ScanError && error.message.startsWith(noLine)) {
+      throw new InputError(path, `is not valid JSON at line ${line}: ${error.message.slice(noLine.length)}`);
+    }
+    throw error;
+  }
 }
 
 
