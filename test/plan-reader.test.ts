@@ -64,16 +64,19 @@ describe("plan reader", () => {
       const text = readFileSync(path, "utf8");
       const expected = parsedModel(text);
       assert.deepEqual(scannedModel(text), expected, path);
-      const loaded = loadInput(path).model;
-      for (const r of loaded.resources) delete r.source; // .tf files beside the plan give locations
-      assert.deepEqual(loaded, expected.model, path);
+      for (const scanAbove of [0, undefined]) {
+        const loaded = loadInput(path, { scanAbove }).model; // scanned, and (small plans) parsed whole
+        for (const r of loaded.resources) delete r.source; // .tf files beside the plan give locations
+        assert.deepEqual(loaded, expected.model, path);
+      }
     }
   });
 
   it("keeps only declared attributes, and the rules find the same with the whole Model (every fixture, example and corpus plan)", function () {
-    this.timeout(300_000);
     let trimmedSomething = false;
-    for (const path of planFiles()) {
+    // wg209-too-many-addresses: one evaluation of its IP set of 10,001 addresses takes seconds (the set is
+    // kept whole either way; its stage and API are in other fixtures too).
+    for (const path of planFiles().filter((p) => !p.endsWith("wg209-too-many-addresses.json"))) {
       const text = readFileSync(path, "utf8");
       const whole = parsedModel(text, null).model;
       const trimmed = parsedModel(text).model;
@@ -194,11 +197,11 @@ describe("plan reader", () => {
       assert.deepEqual(bothAccept(deep), [true, true]);
       assert.deepEqual(bothAccept(deep.slice(0, -1)), [false, false]);
       const plan = `{"format_version":"1.2","resource_changes":[{"type":"aws_instance","x":${deep}}]}`;
-      assert.equal(loadInput(tempFile("plan.json", plan)).resourceCount, 1);
+      assert.equal(loadInput(tempFile("plan.json", plan), { scanAbove: 0 }).resourceCount, 1);
     });
   });
 
-  it("reports malformed JSON inside a skipped resource with its line, as JSON.parse would", () => {
+  it("reports malformed JSON inside a skipped resource with its line, scanned or parsed whole", () => {
     const good = { format_version: "1.2", resource_changes: [{ type: "aws_instance", name: "x", change: { after: { user_data: "ok" } } }] };
     const text = JSON.stringify(good, null, 2);
     for (const [bad, pattern] of [
@@ -206,7 +209,9 @@ describe("plan reader", () => {
       [text.replace('"ok"', "'ok'"), /is not valid JSON at line 9/], // JSON.parse's message has no position here: the scanner's is used
       [text.replace('"ok"', '"ok",'), /is not valid JSON at line 1[01]/],
     ] as const) {
-      assert.throws(() => loadInput(tempFile("plan.json", bad)), (e: Error) => pattern.test(e.message) && !e.message.includes("\n"));
+      for (const scanAbove of [0, undefined]) {
+        assert.throws(() => loadInput(tempFile("plan.json", bad), { scanAbove }), (e: Error) => pattern.test(e.message) && !e.message.includes("\n"));
+      }
     }
   });
 });
