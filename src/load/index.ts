@@ -16,11 +16,12 @@ import { loadHclDirectory } from "./terraform/hcl";
 import { loadCdktf } from "./cdktf";
 
 /**
- * Above this size a plan is scanned, below it parsed whole: JSON.parse is native code, while the
- * scanner is JavaScript that runs slowly until V8 has compiled it, and overtakes JSON.parse near
- * 30 MB (measured: README, "Benchmark"). Both give the same Model.
+ * Above this size a plan is scanned, below it parsed whole (both give the same Model). JSON.parse is
+ * native code; the scanner is JavaScript, slow until V8 has compiled it: it overtakes JSON.parse in
+ * time near 30 MB, but from about 10 MB it already keeps peak memory below JSON.parse's, where
+ * parsing whole does not (measured: README, "Benchmark").
  */
-export const SCAN_ABOVE_BYTES = 24 * 1024 * 1024;
+export const SCAN_ABOVE_BYTES = 8 * 1024 * 1024;
 
 /** Above this size (the largest Buffer, 4 GiB in Node 20) a plan is streamed instead of scanned in memory. */
 export const STREAM_ABOVE_BYTES = constants.MAX_LENGTH;
