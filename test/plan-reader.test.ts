@@ -16,12 +16,13 @@ import { scanPlanDocument } from "../src/load/plan-scan";
 import { modelAttributes, modelTypes } from "../src/rules";
 import { FIXTURES, ROOT, tempFile } from "./helpers";
 
-const CORPUS = join(ROOT, "..", "shared", "corpus", "plans");
+// Beside the checkout (../shared), or beside the folder of worktrees (../../shared).
+const CORPUS = [join(ROOT, "..", "shared", "corpus", "plans"), join(ROOT, "..", "..", "shared", "corpus", "plans")].find((d) => existsSync(d)) ?? "";
 const MALFORMED = "hashicorp__terraform-json__testdata_invalid_plan.json";
 
 function planFiles(): string[] {
   const fixtures = readdirSync(join(FIXTURES, "plans")).map((f) => join(FIXTURES, "plans", f));
-  const corpus = existsSync(CORPUS) ? readdirSync(CORPUS).filter((f) => f.endsWith(".json") && f !== MALFORMED).map((f) => join(CORPUS, f)) : [];
+  const corpus = CORPUS ? readdirSync(CORPUS).filter((f) => f.endsWith(".json") && f !== MALFORMED).map((f) => join(CORPUS, f)) : [];
   return [...fixtures, join(ROOT, "examples/broken/plan.json"), join(ROOT, "examples/fixed/plan.json"), ...corpus];
 }
 
@@ -59,7 +60,7 @@ function bothAccept(text: string): [boolean, boolean] {
 describe("plan reader", () => {
   it("gives the Model JSON.parse gives, for every fixture, example and corpus plan", () => {
     const files = planFiles();
-    assert.ok(files.length > 60, `only ${files.length} plans`);
+    assert.ok(files.length >= (CORPUS ? 100 : 60), `only ${files.length} plans`);
     for (const path of files) {
       const text = readFileSync(path, "utf8");
       const expected = parsedModel(text);
@@ -69,6 +70,13 @@ describe("plan reader", () => {
         for (const r of loaded.resources) delete r.source; // .tf files beside the plan give locations
         assert.deepEqual(loaded, expected.model, path);
       }
+    }
+  });
+
+  it("gives the corpus plan that is malformed on purpose the clear error, scanned or parsed whole", function () {
+    if (!CORPUS) this.skip();
+    for (const scanAbove of [0, undefined]) {
+      assert.throws(() => loadInput(join(CORPUS, MALFORMED), { scanAbove }), (e: Error) => /not valid JSON at line \d+/.test(e.message) && !e.message.includes("\n"));
     }
   });
 
