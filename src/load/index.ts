@@ -13,9 +13,17 @@ import { assertPlan, planToModel } from "./plan";
 import { scanBlockLocations } from "./block-locations";
 import { streamPlanDocument } from "./plan-stream";
 import { scanPlanDocument } from "./plan-scan";
-import { ScanError } from "./json-scanner";
+import { JsonScanner, ScanError } from "./json-scanner";
 import { loadHclDirectory } from "./terraform/hcl";
 import { loadCdktf } from "./cdktf";
+
+/**
+ * Above this size a plan is scanned, below it parsed whole (both give the same Model). JSON.parse is
+ * native code; the scanner is JavaScript, slow until V8 has compiled it: it overtakes JSON.parse in
+ * time near 30 MB, but from about 10 MB it already keeps peak memory below JSON.parse's, where
+ * parsing whole does not (measured: README, "Benchmark").
+ */
+export const SCAN_ABOVE_BYTES = 8 * 1024 * 1024;
 
 /** Above this size (the largest Buffer, 4 GiB in Node 20) a plan is streamed instead of scanned in memory. */
 export const STREAM_ABOVE_BYTES = constants.MAX_LENGTH;
@@ -25,6 +33,8 @@ export interface LoadOptions {
   kind?: InputKind;
   /** For a plan: the directory of its .tf files, for source locations. Default: the plan's directory, if it has any. */
   source?: string;
+  /** Scan plans larger than this many bytes, parse smaller ones whole. Default: SCAN_ABOVE_BYTES. */
+  scanAbove?: number;
   /** Stream plans larger than this many bytes. Default: STREAM_ABOVE_BYTES. */
   streamAbove?: number;
 }
@@ -46,7 +56,7 @@ export function loadInput(path: string, options: LoadOptions = {}): LoadedInput 
   const kind = options.kind ?? detectKind(path);
   switch (kind) {
     case "plan":
-      return withSourceLocations(loadPlanFile(path), options.source);
+      return withSourceLocations(loadPlanFile(path, options.scanAbove ?? SCAN_ABOVE_BYTES), options.source);
     case "hcl": {
       const loaded = loadHclDirectory(statSync(path).isDirectory() ? path : dirname(path), modelTypes());
       assertUniqueConfigAddresses(loaded.path, loaded.model.resources);
@@ -79,15 +89,9 @@ export function detectKind(path: string): InputKind {
   return "plan";
 }
 
-function loadPlanFile(path: string): LoadedInput {
+function loadPlanFile(path: string, scanAbove: number): LoadedInput {
   const bytes = readInputBytes(path);
-  let doc: unknown;
-  try {
-    doc = scanPlanDocument(bytes, modelTypes(), modelAttributes());
-  } catch (e) {
-    if (!(e instanceof ScanError || e instanceof SyntaxError)) throw e;
-    doc = parseWhole(path, bytes, e);
-  }
+  const doc = readPlanDocument(path, bytes, bytes.length > scanAbove);
   assertPlan(path, doc);
   const { model, resourceCount } = planToModel(doc, modelTypes(), modelAttributes());
   assertUniquePlanAddresses(path, model.resources);
@@ -95,17 +99,48 @@ function loadPlanFile(path: string): LoadedInput {
 }
 
 /**
- * The scanner found the file is not JSON: JSON.parse of the whole text says where and why, in the
- * words plans have always been reported with (and, were the scanner ever stricter, reads the plan).
- * Text longer than a string can be is reported from the scanner's byte offset.
+ * Scanned (only what the Model needs) or, for small plans, JSON.parse of the whole text: both give
+ * planToModel the same Model. Malformed JSON is reported in JSON.parse's words, the words plans have
+ * always been reported with, with the line from the scanner where V8's message gives no position.
  */
-function parseWhole(path: string, bytes: Buffer, e: ScanError | SyntaxError): unknown {
-  if (bytes.length <= constants.MAX_STRING_LENGTH) return parseJson(path, decodeText(path, bytes), Infinity);
-  const offset = e instanceof ScanError ? e.offset : 0;
-  if (offset >= bytes.length) throw new InputError(path, "ends before its JSON is complete (truncated file?)");
+function readPlanDocument(path: string, bytes: Buffer, scan: boolean): unknown {
+  if (scan) {
+    try {
+      return scanPlanDocument(bytes, modelTypes(), modelAttributes());
+    } catch (e) {
+      if (!(e instanceof ScanError || e instanceof SyntaxError)) throw e;
+    }
+  }
+  if (bytes.length > constants.MAX_STRING_LENGTH) {
+    const offset = syntaxErrorOffset(bytes) ?? bytes.length;
+    if (offset >= bytes.length) throw new InputError(path, "ends before its JSON is complete (truncated file?)");
+    throw new InputError(path, `is not valid JSON at line ${lineAt(bytes, offset)}`);
+  }
+  try {
+    return parseJson(path, decodeText(path, bytes), Infinity); // plans: the loader bounds its own walks
+  } catch (error) {
+    const noLine = `${path}: is not valid JSON: `;
+    const offset = error instanceof InputError && error.message.startsWith(noLine) ? syntaxErrorOffset(bytes) : null;
+    if (offset === null) throw error;
+    throw new InputError(path, `is not valid JSON at line ${lineAt(bytes, offset)}: ${(error as Error).message.slice(noLine.length)}`);
+  }
+}
+
+function syntaxErrorOffset(bytes: Buffer): number | null {
+  try {
+    const s = new JsonScanner(bytes);
+    s.skip();
+    s.end();
+    return null;
+  } catch (e) {
+    return e instanceof ScanError ? e.offset : null;
+  }
+}
+
+function lineAt(bytes: Buffer, offset: number): number {
   let line = 1;
   for (let i = bytes.indexOf(10); i >= 0 && i < offset; i = bytes.indexOf(10, i + 1)) line++;
-  throw new InputError(path, `is not valid JSON at line ${line}`);
+  return line;
 }
 
 function listDirectory(path: string): string[] {
@@ -115,7 +150,6 @@ function listDirectory(path: string): string[] {
     throw new InputError(path, openProblem(path, e as NodeJS.ErrnoException));
   }
 }
-
 
 /**
  * Plan JSON has no line numbers. When the configuration's .tf files are at hand, give each plan

@@ -315,9 +315,9 @@ wg207 contains finding if {
 #     IP sets, like web ACLs, live in one scope and region and are only visible there.
 wg208 contains finding if {
 	some acl in lib.live("aws_wafv2_web_acl")
-	some e in input.edges
-	e.from == acl.address
-	contains(e.attribute, "ip_set_reference_statement.arn")
+	some attribute, edges in object.get(input.edges_out, acl.address, {}) # a lookup, not a scan of every edge
+	contains(attribute, "ip_set_reference_statement.arn")
+	some e in edges
 	set := lib.by_address[e.to]
 	set.type == "aws_wafv2_ip_set"
 	problem := mismatch(acl, set)
