@@ -1,12 +1,12 @@
 /**
- * Expressions in configuration documents (`.tf` through hcl2-parser, `.tf.json`, CDKTF) come as
+ * Expressions in configuration documents (`.tf` through hcl-syntax.ts, `.tf.json`, CDKTF) come as
  * strings with `${...}`. This module finds the references in them, as Terraform lists them in plan
  * JSON, and evaluates them as Terraform would: operators, conditionals, `for`, splats, templates and
  * the built-in functions (functions.ts). What is not known until apply (resource attributes, data
  * sources, module outputs) is UNKNOWN, and propagates as in Terraform.
  */
-import { parseAttributeString, type Node, type TemplatePart } from "./expression-syntax";
-import { SyntaxError as HclSyntaxError } from "./expression-syntax";
+import { parseAttributeString, type Node, type TemplatePart } from "./hcl-syntax";
+import { SyntaxError as HclSyntaxError } from "./hcl-syntax";
 import { callFunction } from "./functions";
 import { Budget, compareStrings, containsUnknown, equals, EvalError, EvalLimitError, isObject, makeSet, newObject, own, sortedKeys, toBool, toNum, toStr, typeName, UNKNOWN } from "./values";
 

@@ -9,23 +9,10 @@ import { InputError } from "../../errors";
 import { setOwn } from "../../own-property";
 import type { LoadedInput } from "../../model";
 import { blocksAsArrays, configurationToModel, type ConfigFile, type ModuleReader } from "./documents";
-import { locateSyntaxError } from "./hcl-syntax";
+import { lineAt, parseConfigText, SyntaxError as HclSyntaxError } from "./hcl-syntax";
 import { parseJson, readTextFile } from "../json-file";
 
 type Json = Record<string, unknown>;
-
-interface HclParser {
-  parseToObject(text: string): [Json | null, unknown];
-}
-
-let parser: HclParser | undefined;
-
-/** hcl2-parser is a large GopherJS build: loaded only when a .tf file is read. */
-function hcl(): HclParser {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  parser ??= require("hcl2-parser") as HclParser;
-  return parser;
-}
 
 export function loadHclDirectory(dir: string, keepTypes: ReadonlySet<string>): LoadedInput {
   const files = readModuleFiles(dir);
@@ -120,14 +107,12 @@ function hclFile(file: string, text: string): ConfigFile {
 }
 
 export function parseHcl(file: string, text: string): Json {
-  const [doc] = hcl().parseToObject(text);
-  if (doc && typeof doc === "object") return doc;
-  const parses = (t: string) => {
-    const [d] = hcl().parseToObject(t);
-    return d !== null && typeof d === "object";
-  };
-  const problem = locateSyntaxError(text, parses);
-  throw new InputError(`${file}:${problem.line}`, `${problem.detail} (not valid HCL)`);
+  try {
+    return parseConfigText(text);
+  } catch (e) {
+    if (!(e instanceof HclSyntaxError)) throw e;
+    throw new InputError(`${file}:${lineAt(text, e.pos ?? 0)}`, `${e.message} (not valid HCL)`);
+  }
 }
 
 function jsonFile(file: string, text: string): ConfigFile {
