@@ -244,3 +244,38 @@ describe(".tf directories that Terraform would refuse: one clear line, exit 2", 
     assert.throws(() => loadInput(tfDir({ "main.tf": `module "self" {\n  source = "./"\n}\n` })), InputError);
   });
 });
+
+describe(".tf files nested deeply or enormous: bounded, never a stack overflow", function () {
+  this.timeout(60000);
+  const one = (text: string) => {
+    const dir = mkdtempSync(join(tmpdir(), "wafguard-tf-"));
+    writeFileSync(join(dir, "main.tf"), text);
+    return runCli(["check", dir, "--fail-on", "never"]);
+  };
+
+  for (const [what, text] of [
+    ["100,000 nested parentheses", `locals {\n  x = ${"(".repeat(100000)}1${")".repeat(100000)}\n}\n`],
+    ["20,000 nested template strings", `locals {\n  x = "${'${"'.repeat(20000)}x${'"}'.repeat(20000)}"\n}\n`],
+    ["50,000 nested blocks", `a ${"{\n b ".repeat(50000)}\n${"}\n".repeat(50000)}`],
+  ] as const) {
+    it(`${what}: exit 2 with one line naming the file and line`, () => {
+      const r = one(text);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, /^wafguard: .*main\.tf:\d+: (expression|blocks) nested too deeply \(not valid HCL\)\n$/);
+    });
+  }
+
+  it("a 5 MB list literal in locals loads", () => {
+    const r = one(`locals {\n  big = [${Array.from({ length: 700000 }, (_, i) => i).join(", ")}]\n}\n`);
+    assert.equal(r.status, 0, r.stderr);
+  });
+
+  it("a 2 MB file with one syntax error in a 50,000-line block gives its line", () => {
+    const lines = ['resource "aws_wafv2_ip_set" "big" {'];
+    for (let i = 0; i < 50000; i++) lines.push(i === 25000 ? `  a${i} = = 1` : `  a${i} = "${"x".repeat(20)}"`);
+    lines.push("}");
+    const r = one(lines.join("\n"));
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /main\.tf:25002: unexpected "=" \(not valid HCL\)/);
+  });
+});

@@ -32,7 +32,7 @@ export class SyntaxError extends Error {
   pos?: number;
 }
 
-const MAX_DEPTH = 200;
+const MAX_DEPTH = 500;
 
 type Tok = { t: "num" | "ident" | "op" | "str" | "eof"; v: string; pos: number; str?: TemplatePart[]; end?: number; heredoc?: string };
 
@@ -40,6 +40,8 @@ const OPS = ["...", "&&", "||", "==", "!=", "<=", ">=", "=>", "[*]", ".*", "+", 
 
 class Lexer {
   pos = 0;
+  /** Nesting depth of the parser using this lexer: a string's templates nest inside it. */
+  depth: () => number = () => 0;
   constructor(readonly src: string) {}
 
   next(): Tok {
@@ -83,7 +85,7 @@ class Lexer {
       return { t: "ident", v: id[0], pos };
     }
     if (ch === '"') {
-      const { parts, end } = parseTemplateText(s, pos + 1, true);
+      const { parts, end } = parseTemplateText(s, pos + 1, true, this.depth() + 1);
       this.pos = end;
       return { t: "str", v: "", pos, str: parts, end };
     }
@@ -116,7 +118,7 @@ class Lexer {
       body = lines.map((l) => l.slice(Math.min(cut, /^[ \t]*/.exec(l)![0].length))).join("\n");
     }
     this.pos = found.index + found[0].length;
-    return { t: "str", v: "", pos, str: parseTemplateText(body, 0, false).parts, end: this.pos, heredoc: body };
+    return { t: "str", v: "", pos, str: parseTemplateText(body, 0, false, this.depth() + 1).parts, end: this.pos, heredoc: body };
   }
 }
 
@@ -233,6 +235,7 @@ class Parser {
   constructor(src: string, start: number, depth: number) {
     this.lex = new Lexer(src);
     this.lex.pos = start;
+    this.lex.depth = () => this.depth;
     this.depth = depth;
     this.tok = this.lex.next();
   }
