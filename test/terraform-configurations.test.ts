@@ -279,3 +279,19 @@ describe(".tf files nested deeply or enormous: bounded, never a stack overflow",
     assert.match(r.stderr, /main\.tf:25002: unexpected "=" \(not valid HCL\)/);
   });
 });
+
+describe("local modules that cannot be read: Terraform's error, one line, exit 2", function () {
+  this.timeout(60000);
+
+  it("a missing local module, and a module directory that is a link loop", () => {
+    const missing = tfDir({ "main.tf": `module "gone" {\n  source = "./gone"\n}\n` });
+    let r = runCli(["check", missing]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^wafguard: .*gone: unreadable module directory: module\.gone's source does not exist\n$/);
+    const loop = tfDir({ "main.tf": `module "loop" {\n  source = "./loop"\n}\n` });
+    symlinkSync("loop", join(loop, "loop"));
+    r = runCli(["check", loop]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^wafguard: .*loop: is a symbolic link that loops \(the source of module\.loop\)\n$/);
+  });
+});

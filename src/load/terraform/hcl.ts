@@ -27,7 +27,8 @@ export function loadHclDirectory(dir: string, keepTypes: ReadonlySet<string>): L
       notes.push(`module.${key} (source ${JSON.stringify(source)}) is not read: it is not downloaded (run terraform init, or tofu init, first)`);
       return null;
     }
-    if (!isDirectory(childDir)) {
+    if (local) assertModuleDirectory(childDir, key); // Terraform itself stops on an unreadable local module
+    else if (!isDirectory(childDir)) {
       notes.push(`module.${key} (source ${JSON.stringify(source)}) is not read: ${shown(childDir)} is not a directory`);
       return null;
     }
@@ -47,6 +48,18 @@ function isDirectory(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+function assertModuleDirectory(dir: string, key: string): void {
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ELOOP") throw new InputError(shown(dir), `is a symbolic link that loops (the source of module.${key})`);
+    throw new InputError(shown(dir), `unreadable module directory: module.${key}'s source ${code === "ENOENT" ? "does not exist" : `cannot be read (${code})`}`);
+  }
+  if (!isDir) throw new InputError(shown(dir), `unreadable module directory: module.${key}'s source is not a directory`);
 }
 
 /** `terraform init` records where it put each module: module key ("api.inner") → directory. */
