@@ -230,6 +230,17 @@ describe(".tf directories that Terraform would refuse: one clear line, exit 2", 
     refuses(directory, /x\.tf: is a directory/);
   });
 
+  it("modules nested more than 16 deep", () => {
+    const files: Record<string, string> = { "main.tf": `module "m" {\n  source = "./m0"\n}\n` };
+    let path = "m0";
+    for (let i = 1; i <= 20; i++) {
+      files[`${path}/main.tf`] = `module "m" {\n  source = "./m${i}"\n}\n`;
+      path = `${path}/m${i}`;
+    }
+    files[`${path}/main.tf`] = ACL();
+    refuses(tfDir(files), /modules are nested more than 16 deep/);
+  });
+
   it("runaway expressions: 30 nested dynamic blocks over [1, 2]", () => {
     let body = "x = 1";
     for (let i = 0; i < 30; i++) body = `dynamic "d${i}" {\n for_each = [1, 2]\n content {\n ${body}\n }\n}`;
