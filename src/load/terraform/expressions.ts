@@ -8,7 +8,7 @@
 import { parseAttributeString, type Node, type TemplatePart } from "./hcl-syntax";
 import { SyntaxError as HclSyntaxError } from "./hcl-syntax";
 import { callFunction } from "./functions";
-import { Budget, compareStrings, containsUnknown, equals, EvalError, EvalLimitError, isObject, makeSet, newObject, own, sortedKeys, toBool, toNum, toStr, typeName, UNKNOWN } from "./values";
+import { Budget, containsUnknown, equals, EvalError, EvalLimitError, isObject, newObject, own, sortedKeys, toBool, toNum, toStr, typeName, UNKNOWN } from "./values";
 
 export { isUnknown, containsUnknown, UNKNOWN, EvalLimitError, Budget } from "./values";
 
@@ -92,11 +92,6 @@ export function evaluate(value: unknown, scope: Scope): unknown {
     if (e instanceof EvalError) return UNKNOWN;
     throw e;
   }
-}
-
-/** Like evaluate, but an invalid expression throws EvalError (for the differential test and error messages). */
-export function evaluateStrict(value: unknown, scope: Scope): unknown {
-  return evaluateValue(value, scope, 0);
 }
 
 /** Evaluates the text of one expression (what is inside `${...}`). */
@@ -433,6 +428,3 @@ function lazyCall(name: string, args: Node[], env: Env, item: unknown): unknown 
   }
   throw new EvalError("no expression given to try() succeeded");
 }
-
-// Re-exported for functions.ts users and tests.
-export { compareStrings, makeSet, equals };
