@@ -230,10 +230,21 @@ describe(".tf directories that Terraform would refuse: one clear line, exit 2", 
     refuses(directory, /x\.tf: is a directory/);
   });
 
+  it("modules nested more than 16 deep", () => {
+    const files: Record<string, string> = { "main.tf": `module "m" {\n  source = "./m0"\n}\n` };
+    let path = "m0";
+    for (let i = 1; i <= 20; i++) {
+      files[`${path}/main.tf`] = `module "m" {\n  source = "./m${i}"\n}\n`;
+      path = `${path}/m${i}`;
+    }
+    files[`${path}/main.tf`] = ACL();
+    refuses(tfDir(files), /modules are nested more than 16 deep/);
+  });
+
   it("runaway expressions: 30 nested dynamic blocks over [1, 2]", () => {
     let body = "x = 1";
     for (let i = 0; i < 30; i++) body = `dynamic "d${i}" {\n for_each = [1, 2]\n content {\n ${body}\n }\n}`;
-    refuses(tfDir({ "main.tf": `resource "aws_wafv2_web_acl" "api" {\n${body}\n}\n` }), /main|expression evaluation|build more than/);
+    refuses(tfDir({ "main.tf": `resource "aws_wafv2_web_acl" "api" {\n${body}\n}\n` }), /dynamic blocks generate more than/);
   });
 
   it("runaway expressions: nested for over large ranges", () => {
@@ -242,5 +253,56 @@ describe(".tf directories that Terraform would refuse: one clear line, exit 2", 
 
   it("an InputError, not a crash, from the loader API too", () => {
     assert.throws(() => loadInput(tfDir({ "main.tf": `module "self" {\n  source = "./"\n}\n` })), InputError);
+  });
+});
+
+describe(".tf files nested deeply or enormous: bounded, never a stack overflow", function () {
+  this.timeout(60000);
+  const one = (text: string) => {
+    const dir = mkdtempSync(join(tmpdir(), "wafguard-tf-"));
+    writeFileSync(join(dir, "main.tf"), text);
+    return runCli(["check", dir, "--fail-on", "never"]);
+  };
+
+  for (const [what, text] of [
+    ["100,000 nested parentheses", `locals {\n  x = ${"(".repeat(100000)}1${")".repeat(100000)}\n}\n`],
+    ["20,000 nested template strings", `locals {\n  x = "${'${"'.repeat(20000)}x${'"}'.repeat(20000)}"\n}\n`],
+    ["50,000 nested blocks", `a ${"{\n b ".repeat(50000)}\n${"}\n".repeat(50000)}`],
+  ] as const) {
+    it(`${what}: exit 2 with one line naming the file and line`, () => {
+      const r = one(text);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, /^wafguard: .*main\.tf:\d+: (expression|blocks) nested too deeply \(not valid HCL\)\n$/);
+    });
+  }
+
+  it("a 5 MB list literal in locals loads", () => {
+    const r = one(`locals {\n  big = [${Array.from({ length: 700000 }, (_, i) => i).join(", ")}]\n}\n`);
+    assert.equal(r.status, 0, r.stderr);
+  });
+
+  it("a 2 MB file with one syntax error in a 50,000-line block gives its line", () => {
+    const lines = ['resource "aws_wafv2_ip_set" "big" {'];
+    for (let i = 0; i < 50000; i++) lines.push(i === 25000 ? `  a${i} = = 1` : `  a${i} = "${"x".repeat(20)}"`);
+    lines.push("}");
+    const r = one(lines.join("\n"));
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /main\.tf:25002: unexpected "=" \(not valid HCL\)/);
+  });
+});
+
+describe("local modules that cannot be read: Terraform's error, one line, exit 2", function () {
+  this.timeout(60000);
+
+  it("a missing local module, and a module directory that is a link loop", () => {
+    const missing = tfDir({ "main.tf": `module "gone" {\n  source = "./gone"\n}\n` });
+    let r = runCli(["check", missing]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^wafguard: .*gone: unreadable module directory: module\.gone's source does not exist\n$/);
+    const loop = tfDir({ "main.tf": `module "loop" {\n  source = "./loop"\n}\n` });
+    symlinkSync("loop", join(loop, "loop"));
+    r = runCli(["check", loop]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^wafguard: .*loop: is a symbolic link that loops \(the source of module\.loop\)\n$/);
   });
 });

@@ -51,6 +51,8 @@ model_attributes := {
 	"aws_cloudfront_distribution": {"origin"},
 	"aws_cloudwatch_log_group": {"name"},
 	"aws_kinesis_firehose_delivery_stream": {"name"},
+	# function_name: WG603 follows an alias to its function.
+	"aws_lambda_alias": {"function_name", "function_version", "name"},
 	"aws_lambda_function": {"timeout"},
 	"aws_s3_bucket": {"bucket"},
 	"aws_wafv2_ip_set": {"*"},

@@ -1,5 +1,5 @@
 /**
- * Configuration documents → Model: `.tf` (parsed by hcl2-parser into hcl2json's shape), `.tf.json`
+ * Configuration documents → Model: `.tf` (parsed by hcl-syntax.ts into hcl2json's shape), `.tf.json`
  * and CDKTF's `cdk.tf.json` share Terraform's JSON configuration shape, with expressions as `${...}`
  * strings. Values are evaluated where they are literal, variables, locals or each.key/value; the rest
  * is recorded as unknown, and its references become edges exactly as for a plan.

@@ -1,14 +1,14 @@
 /**
- * Expressions in configuration documents (`.tf` through hcl2-parser, `.tf.json`, CDKTF) come as
+ * Expressions in configuration documents (`.tf` through hcl-syntax.ts, `.tf.json`, CDKTF) come as
  * strings with `${...}`. This module finds the references in them, as Terraform lists them in plan
  * JSON, and evaluates them as Terraform would: operators, conditionals, `for`, splats, templates and
  * the built-in functions (functions.ts). What is not known until apply (resource attributes, data
  * sources, module outputs) is UNKNOWN, and propagates as in Terraform.
  */
-import { parseAttributeString, type Node, type TemplatePart } from "./expression-syntax";
-import { SyntaxError as HclSyntaxError } from "./expression-syntax";
+import { parseAttributeString, type Node, type TemplatePart } from "./hcl-syntax";
+import { SyntaxError as HclSyntaxError } from "./hcl-syntax";
 import { callFunction } from "./functions";
-import { Budget, compareStrings, containsUnknown, equals, EvalError, EvalLimitError, isObject, makeSet, newObject, own, sortedKeys, toBool, toNum, toStr, typeName, UNKNOWN } from "./values";
+import { Budget, containsUnknown, equals, EvalError, EvalLimitError, isObject, newObject, own, sortedKeys, toBool, toNum, toStr, typeName, UNKNOWN } from "./values";
 
 export { isUnknown, containsUnknown, UNKNOWN, EvalLimitError, Budget } from "./values";
 
@@ -92,11 +92,6 @@ export function evaluate(value: unknown, scope: Scope): unknown {
     if (e instanceof EvalError) return UNKNOWN;
     throw e;
   }
-}
-
-/** Like evaluate, but an invalid expression throws EvalError (for the differential test and error messages). */
-export function evaluateStrict(value: unknown, scope: Scope): unknown {
-  return evaluateValue(value, scope, 0);
 }
 
 /** Evaluates the text of one expression (what is inside `${...}`). */
@@ -433,6 +428,3 @@ function lazyCall(name: string, args: Node[], env: Env, item: unknown): unknown 
   }
   throw new EvalError("no expression given to try() succeeded");
 }
-
-// Re-exported for functions.ts users and tests.
-export { compareStrings, makeSet, equals };

@@ -635,7 +635,3 @@ function goExp(n: number, prec: number): string {
   const s = n.toExponential(prec); // 1.5e+2
   return s.replace(/e([+-])(\d)$/, "e$10$2");
 }
-
-export function functionNames(): string[] {
-  return [...Object.keys(FUNCTIONS), ...UNKNOWN_UNTIL_APPLY].sort(compareStrings);
-}

@@ -9,25 +9,12 @@ import { InputError } from "../../errors";
 import { setOwn } from "../../own-property";
 import type { LoadedInput } from "../../model";
 import { blocksAsArrays, configurationToModel, type ConfigFile, type ModuleReader } from "./documents";
-import { locateSyntaxError } from "./hcl-syntax";
+import { lineAt, parseConfigText, SyntaxError as HclSyntaxError } from "./hcl-syntax";
 import { parseJson, readTextFile } from "../json-file";
 import { scanTfText, type BlockHeader } from "../block-locations";
 import { parseIgnoreMetadata } from "../../suppressions";
 
 type Json = Record<string, unknown>;
-
-interface HclParser {
-  parseToObject(text: string): [Json | null, unknown];
-}
-
-let parser: HclParser | undefined;
-
-/** hcl2-parser is a large GopherJS build: loaded only when a .tf file is read. */
-function hcl(): HclParser {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  parser ??= require("hcl2-parser") as HclParser;
-  return parser;
-}
 
 export function loadHclDirectory(dir: string, keepTypes: ReadonlySet<string>): LoadedInput {
   const files = readModuleFiles(dir);
@@ -42,7 +29,8 @@ export function loadHclDirectory(dir: string, keepTypes: ReadonlySet<string>): L
       notes.push(`module.${key} (source ${JSON.stringify(source)}) is not read: it is not downloaded (run terraform init, or tofu init, first)`);
       return null;
     }
-    if (!isDirectory(childDir)) {
+    if (local) assertModuleDirectory(childDir, key); // Terraform itself stops on an unreadable local module
+    else if (!isDirectory(childDir)) {
       notes.push(`module.${key} (source ${JSON.stringify(source)}) is not read: ${shown(childDir)} is not a directory`);
       return null;
     }
@@ -62,6 +50,18 @@ function isDirectory(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+function assertModuleDirectory(dir: string, key: string): void {
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ELOOP") throw new InputError(shown(dir), `is a symbolic link that loops (the source of module.${key})`);
+    throw new InputError(shown(dir), `unreadable module directory: module.${key}'s source ${code === "ENOENT" ? "does not exist" : `cannot be read (${code})`}`);
+  }
+  if (!isDir) throw new InputError(shown(dir), `unreadable module directory: module.${key}'s source is not a directory`);
 }
 
 /** `terraform init` records where it put each module: module key ("api.inner") → directory. */
@@ -129,14 +129,12 @@ function hclFile(file: string, text: string): ConfigFile {
 }
 
 export function parseHcl(file: string, text: string): Json {
-  const [doc] = hcl().parseToObject(text);
-  if (doc && typeof doc === "object") return doc;
-  const parses = (t: string) => {
-    const [d] = hcl().parseToObject(t);
-    return d !== null && typeof d === "object";
-  };
-  const problem = locateSyntaxError(text, parses);
-  throw new InputError(`${file}:${problem.line}`, `${problem.detail} (not valid HCL)`);
+  try {
+    return parseConfigText(text);
+  } catch (e) {
+    if (!(e instanceof HclSyntaxError)) throw e;
+    throw new InputError(`${file}:${lineAt(text, e.pos ?? 0)}`, `${e.message} (not valid HCL)`);
+  }
 }
 
 function jsonFile(file: string, text: string): ConfigFile {
