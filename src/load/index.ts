@@ -22,6 +22,8 @@ export interface LoadOptions {
   source?: string;
   /** Stream plans larger than this many bytes. Default: STREAM_ABOVE_BYTES. */
   streamAbove?: number;
+  /** Keep these resource types instead of the ones rules read (`wafguard logs` also reads API resources). */
+  types?: ReadonlySet<string>;
 }
 
 /** Like loadInput, and streams plans too large to read whole. */
@@ -38,11 +40,11 @@ export function loadInput(path: string, options: LoadOptions = {}): LoadedInput 
   const kind = options.kind ?? detectKind(path);
   switch (kind) {
     case "plan":
-      return withSourceLocations(loadPlanFile(path), options.source);
+      return withSourceLocations(loadPlanFile(path, options.types), options.source);
     case "hcl":
-      return loadHclDirectory(statSync(path).isDirectory() ? path : dirname(path), modelTypes());
+      return loadHclDirectory(statSync(path).isDirectory() ? path : dirname(path), options.types ?? modelTypes());
     case "cdktf":
-      return loadCdktf(path, modelTypes());
+      return loadCdktf(path, options.types ?? modelTypes());
   }
 }
 
@@ -59,14 +61,14 @@ export function detectKind(path: string): InputKind {
   return "plan";
 }
 
-function loadPlanFile(path: string): LoadedInput {
-  return planInput(path, parseJson(path, readTextFile(path)));
+function loadPlanFile(path: string, types?: ReadonlySet<string>): LoadedInput {
+  return planInput(path, parseJson(path, readTextFile(path)), undefined, types);
 }
 
 /** A parsed (or streamed) plan document → the loaded input. */
-function planInput(path: string, doc: unknown, resourceChanges?: number): LoadedInput {
+function planInput(path: string, doc: unknown, resourceChanges?: number, types?: ReadonlySet<string>): LoadedInput {
   assertPlan(path, doc);
-  const { model, resourceCount } = planToModel(doc, modelTypes(), resourceChanges);
+  const { model, resourceCount } = planToModel(doc, types ?? modelTypes(), resourceChanges);
   return { path, kind: "plan", model, resourceCount };
 }
 
