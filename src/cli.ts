@@ -9,6 +9,7 @@ import { FORMATS, formatReport, type Format } from "./report";
 import { readConfig } from "./waivers";
 import { formatRulesDoc } from "./report/rules-doc";
 import { allRules, findRule } from "./rules";
+import { LOGS_USAGE, runLogs } from "./traffic/logs-command";
 
 const USAGE = `Usage: wafguard <command> [options]
 
@@ -17,6 +18,7 @@ Commands:
   rules                List the rules (--format markdown: the RULES.md document)
   explain RULE         Print one rule's full text: what happens, how to confirm, fix, why
   model PATH           Print the Model that the policies see, as JSON
+  logs LOGS...         Group what the web ACL blocked; write each pattern's exception, verified by replay
 
 Options for check:
   --input plan|hcl|cdktf          Force the input kind instead of detecting it
@@ -32,6 +34,8 @@ Options for check:
   --option KEY=VALUE              A rule option, such as rate-threshold=500 (repeatable)
   --waivers FILE                  Options and waivers (default: .wafguard.yml, if present)
   --no-color                      No colours in text output
+
+${LOGS_USAGE}
 
 Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 the run failed.`;
 
@@ -64,6 +68,8 @@ async function run(argv: string[]): Promise<number> {
       return runExplain(rest);
     case "model":
       return runModel(rest);
+    case "logs":
+      return await runLogs(rest);
     case "--version":
     case "-v":
       process.stdout.write(`${version()}\n`);

@@ -1,0 +1,199 @@
+/**
+ * `wafguard logs`: what the web ACL blocked, grouped into patterns with their signals, and for each
+ * pattern the smallest exception as code, offered only when a replay of every logged request proves it
+ * unblocks exactly that pattern. Two passes over the logs: group, then verify.
+ */
+import { readFileSync } from "node:fs";
+import type { Model } from "../model";
+import { aclFromModel, type AclConfig } from "./acl";
+import {
+  applyExceptions, cdktfProps, exceptionFor, exceptionRules, countOverride, moduleInput, narrowedStatement, rulesOf,
+  type ExceptionChange, type ExceptionMode, type WafException,
+} from "./exceptions";
+import { exceptionEdits, PatchError, unifiedDiff } from "./hcl-patch";
+import { renderBlock } from "./hcl-render";
+import { parseWebAclArn, type LoggedRecord, type WafLogRecord } from "./log-record";
+import { keyString, PatternCollector, patternKeyOf, type Pattern, type PatternSummary } from "./patterns";
+import { RouteTable, routeTemplates } from "./routes";
+import { isExact, verifyCandidates, type Candidate, type Verification } from "./verify";
+
+/** Exceptions are verified for the patterns with the most requests, up to this many (each one is a replay). */
+export const MAX_VERIFIED_PATTERNS = 25;
+
+export interface LogsOptions {
+  /** The configuration (plan, .tf or CDKTF), when known. */
+  model?: Model | null;
+  mode?: ExceptionMode;
+  /** Read the logs again (each call a fresh pass). */
+  logs: () => AsyncIterable<LoggedRecord>;
+}
+
+export interface PatternException {
+  hcl: string;
+  /** Where the HCL goes: the web ACL's file and line. */
+  location?: { file: string; line: number };
+  cdktf?: string;
+  module?: string;
+  /** The construct/module prop, for managed sub-rules. */
+  waf_exception?: WafException;
+}
+
+export interface LogsPattern extends Pattern {
+  exception: PatternException | null;
+  not_offered?: string;
+  verified: Verification | null;
+}
+
+export interface LogsResult extends Omit<PatternSummary, "patterns"> {
+  version: 1;
+  patterns: LogsPattern[];
+  mode: ExceptionMode;
+  /** All offered exceptions of a web ACL at once, verified together, and as a diff of its .tf file. */
+  combined: Array<{ web_acl: string; verified: Verification; exact: boolean; diff: string | null; diff_error?: string }>;
+  /** Records the replay of the unchanged ACL could not reproduce, by web ACL (the evaluator and the log disagree). */
+  replay_mismatch: Record<string, number>;
+}
+
+export async function analyzeLogs(options: LogsOptions): Promise<LogsResult> {
+  const model = options.model ?? null;
+  const mode = options.mode ?? "block";
+  const acls = aclsOf(model);
+  const routes = new RouteTable(model ? routeTemplates(model) : []);
+  const aclOf = aclMatcher(acls);
+  const aclName = (id: string) => aclOf(id) ?? parseWebAclArn(id)?.name ?? id;
+  const collector = new PatternCollector(routes, aclName);
+  for await (const { record } of options.logs()) collector.add(record);
+  const summary = collector.summary();
+
+  const patterns: LogsPattern[] = summary.patterns.map((p) => ({ ...p, exception: null, verified: null }));
+  const changes = new Map<LogsPattern, ExceptionChange>();
+  patterns.forEach((p, i) => {
+    if (i >= MAX_VERIFIED_PATTERNS) {
+      p.not_offered = `not verified: only the ${MAX_VERIFIED_PATTERNS} largest patterns are replayed`;
+      return;
+    }
+    const acl = acls.get(p.web_acl);
+    const change = exceptionFor(p, acl?.values ?? null);
+    if ("notOffered" in change) p.not_offered = change.notOffered;
+    else changes.set(p, change);
+  });
+  if (changes.size === 0) return { version: 1, ...summary, patterns, mode, combined: [], replay_mismatch: {} };
+
+  // One candidate per pattern, and one per web ACL with all its offered exceptions (checked after the first pass).
+  const candidates: Candidate[] = [];
+  for (const [p, change] of changes) {
+    const acl = acls.get(p.web_acl)!;
+    candidates.push({ id: keyString(p), acl: p.web_acl, patched: { ...acl, values: applyExceptions(acl.values, [change]) }, patterns: new Set([keyString(p)]), expected: p.requests });
+  }
+  const patternOf = (r: WafLogRecord) => {
+    const k = patternKeyOf(r, routes, aclName);
+    return k ? keyString(k) : null;
+  };
+  const aclOfRecord = (r: WafLogRecord) => aclOf(r.webaclId);
+  const first = await verifyCandidates(acls, candidates, options.logs(), aclOfRecord, patternOf);
+  const offered = new Map<string, Array<[LogsPattern, ExceptionChange]>>();
+  for (const [p, change] of changes) {
+    const v = first.results.get(keyString(p))!;
+    p.verified = v;
+    if (!isExact(v, p.requests)) {
+      p.not_offered = whyNotExact(v, p.requests);
+      continue;
+    }
+    p.exception = writeException(p, change, acls.get(p.web_acl)!, model, mode);
+    (offered.get(p.web_acl) ?? offered.set(p.web_acl, []).get(p.web_acl)!).push([p, change]);
+  }
+
+  const combined: LogsResult["combined"] = [];
+  if (offered.size) {
+    const all: Candidate[] = [...offered].map(([address, list]) => ({
+      id: address, acl: address,
+      patched: { ...acls.get(address)!, values: applyExceptions(acls.get(address)!.values, list.map(([, c]) => c)) },
+      patterns: new Set(list.map(([p]) => keyString(p))),
+      expected: list.reduce((n, [p]) => n + p.requests, 0),
+    }));
+    const second = await verifyCandidates(acls, all, options.logs(), aclOfRecord, patternOf);
+    for (const c of all) {
+      const v = second.results.get(c.id)!;
+      const list = offered.get(c.acl)!;
+      const entry: LogsResult["combined"][number] = { web_acl: c.acl, verified: v, exact: isExact(v, c.expected), diff: null };
+      try {
+        entry.diff = aclDiff(model!, acls.get(c.acl)!, list.map(([, ch]) => ch), mode, list.map(([p]) => p));
+      } catch (e) {
+        if (!(e instanceof PatchError)) throw e;
+        entry.diff_error = e.message;
+      }
+      combined.push(entry);
+    }
+  }
+  return { version: 1, ...summary, patterns, mode, combined, replay_mismatch: Object.fromEntries(first.baselineMismatch) };
+}
+
+function whyNotExact(v: Verification, expected: number): string {
+  if (v.other_unblocked) return `not offered: it would also let through ${v.other_unblocked} blocked request(s) outside the pattern`;
+  if (v.newly_blocked) return `not offered: it would block ${v.newly_blocked} request(s) the web ACL let through`;
+  if (v.pattern_still_blocked) return `not offered: ${v.pattern_still_blocked} of the pattern's ${expected} requests stay blocked (another rule blocks them too)`;
+  return `not offered: it unblocks ${v.unblocked} of the pattern's ${expected} requests`;
+}
+
+/** The web ACLs of the configuration, by address; the logged side is `before` where the plan has it. */
+function aclsOf(model: Model | null): Map<string, AclConfig> {
+  const out = new Map<string, AclConfig>();
+  for (const r of model?.resources ?? []) {
+    if (r.type !== "aws_wafv2_web_acl") continue;
+    const acl = aclFromModel(model!, r.address, r.before ? "before" : "after");
+    if (acl) out.set(r.address, acl);
+  }
+  return out;
+}
+
+/** A record's webaclId → the configured web ACL's address: by ARN, else by name and scope. */
+function aclMatcher(acls: Map<string, AclConfig>): (webaclId: string) => string | null {
+  const cache = new Map<string, string | null>();
+  return (id) => {
+    if (cache.has(id)) return cache.get(id)!;
+    const parsed = parseWebAclArn(id);
+    let found: string | null = null;
+    for (const acl of acls.values()) if (acl.arn === id) found = acl.address;
+    if (!found && parsed) {
+      const byName = [...acls.values()].filter((a) => a.name === parsed.name && a.scope === parsed.scope);
+      if (byName.length === 1) found = byName[0].address;
+    }
+    if (cache.size < 10_000) cache.set(id, found);
+    return found;
+  };
+}
+
+function writeException(p: LogsPattern, change: ExceptionChange, acl: AclConfig, model: Model | null, mode: ExceptionMode): PatternException {
+  const resource = model?.resources.find((r) => r.address === acl.address);
+  const location = resource?.source?.line ? { file: resource.source.file, line: resource.source.line } : undefined;
+  const rule = rulesOf(acl.values).find((r) => r.name === change.aclRule)!;
+  if (change.kind === "managed-sub-rule") {
+    const hcl = [
+      `# In rule "${change.aclRule}", managed_rule_group_statement "${change.exception.ruleGroup}":`,
+      ...renderBlock("rule_action_override", countOverride(change.exception.rule), ""),
+      `# After rule "${change.aclRule}":`,
+      ...exceptionRules(rule, [change.exception], mode).flatMap((r) => renderBlock("rule", r, "")),
+    ].join("\n");
+    const out: PatternException = { hcl, cdktf: cdktfProps([change.exception]), module: moduleInput([change.exception]), waf_exception: change.exception };
+    if (location) out.location = location;
+    return out;
+  }
+  const statement = (rule.statement as Array<Record<string, unknown>>)[0] ?? {};
+  const hcl = [`# Rule "${change.aclRule}": its statement, narrowed`, ...renderBlock("statement", narrowedStatement(statement, [{ method: p.method, path: p.path }]), "")].join("\n");
+  return location ? { hcl, location } : { hcl };
+}
+
+/** All offered exceptions of one web ACL as a diff of its .tf file, when its source is known. */
+function aclDiff(model: Model, acl: AclConfig, changes: ExceptionChange[], mode: ExceptionMode, patterns: LogsPattern[]): string | null {
+  const resource = model.resources.find((r) => r.address === acl.address);
+  const source = resource?.source;
+  if (!source?.line || !source.file.endsWith(".tf")) return null;
+  const text = readFileSync(source.file, "utf8");
+  const note = (aclRule: string) => {
+    const ps = patterns.filter((p) => p.rule === aclRule);
+    const scopes = ps.map((p) => `${p.method} ${p.path}`).join(", ");
+    return `wafguard logs: exception for ${scopes} (${ps.reduce((n, p) => n + p.requests, 0)} logged requests, verified by replay)${mode === "count" ? "; in count first" : ""}`;
+  };
+  const edits = exceptionEdits(text, source.line, acl.values, changes, mode, note);
+  return unifiedDiff(source.file.replace(/\\/g, "/"), text, edits);
+}
