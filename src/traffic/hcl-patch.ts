@@ -53,8 +53,8 @@ export function exceptionEdits(text: string, blockLine: number, aclValues: Block
     }
     const added = exceptionRules(ruleValues, exceptions, mode);
     const ruleIndent = indentOf(lines[ruleBlock.start]);
-    const text = [""];
-    for (const a of added) text.push(`${ruleIndent}# ${note(aclRule)}`, ...renderBlock("rule", a, ruleIndent));
+    const text: string[] = [];
+    for (const a of added) text.push("", `${ruleIndent}# ${note(aclRule)}`, ...renderBlock("rule", a, ruleIndent));
     edits.push({ start: ruleBlock.end + 1, end: ruleBlock.end + 1, lines: text });
     for (const [name, priority] of priorityShifts(valueRules, ruleValues, added.length)) {
       const r = rules.find((x) => attribute(lines, depth, x, "name") === JSON.stringify(name));

@@ -10,8 +10,8 @@ import type { RouteTable } from "./routes";
 export const MAX_PATTERNS = 2000;
 export const MAX_CLIENTS_PER_PATTERN = 10_000;
 export const MAX_TRACKED_CLIENTS = 200_000;
-/** A client whose blocked requests hit this many distinct literal paths is probing. */
-export const PROBING_PATHS = 10;
+/** A client whose blocked requests hit this many distinct routes is probing. */
+export const PROBING_PATHS = 5;
 /** The path of the pattern that holds what did not fit under MAX_PATTERNS. */
 export const OTHER_PATHS = "(other paths)";
 
@@ -89,10 +89,16 @@ export function keyString(k: PatternKey): string {
 
 /** The label a managed sub-rule added: the logged label whose last part names the sub-rule (AWS's case may differ). */
 export function subRuleLabel(record: WafLogRecord, subRule: string): string | null {
-  const want = subRule.toLowerCase();
+  const want = (LABEL_NAMES[subRule] ?? subRule).toLowerCase();
   const found = record.labels?.find((l) => l.name.startsWith("awswaf:managed:") && l.name.toLowerCase().endsWith(`:${want}`));
   return found?.name ?? null;
 }
+
+/**
+ * Sub-rules whose label does not end in the rule's own name (AWS WAF Developer Guide, "Baseline rule
+ * groups": UserAgent_BadBots_HEADER labels awswaf:managed:aws:core-rule-set:BadBots_Header).
+ */
+const LABEL_NAMES: Record<string, string> = { UserAgent_BadBots_HEADER: "BadBots_Header" };
 
 const SCANNER_AGENT = /sqlmap|nikto|nmap|masscan|zgrab|nuclei|gobuster|dirbuster|dirb\b|wpscan|acunetix|nessus|openvas|ffuf|feroxbuster|whatweb|wfuzz|burp|zaproxy|jaeles|arachni/i;
 const ORDINARY_AGENT = /^Mozilla\/|aws-sdk|Boto3|botocore|okhttp|axios|Go-http-client|Apache-HttpClient|node-fetch|undici|Dalvik|CFNetwork|Dart\/|Java\/|\bPostmanRuntime/i;
@@ -119,7 +125,7 @@ export class PatternCollector {
   private readonly patterns = new Map<string, Accumulator>();
   private readonly allowedClients = new Set<string>();
   private allowedClientsCapped = false;
-  /** Distinct blocked literal paths per client, up to PROBING_PATHS. */
+  /** Distinct blocked routes per client, up to PROBING_PATHS. */
   private readonly blockedPaths = new Map<string, Set<string>>();
   private blockedPathsCapped = false;
   private folded = 0;
@@ -151,7 +157,7 @@ export class PatternCollector {
       return;
     }
     this.blocked++;
-    this.trackProbing(ip, record.httpRequest.uri);
+    this.trackProbing(ip, key.path);
     const acc = this.accumulatorFor(key, record);
     acc.requests++;
     if (!acc.clients.has(ip)) {
@@ -190,7 +196,7 @@ export class PatternCollector {
     return acc;
   }
 
-  private trackProbing(ip: string, uri: string): void {
+  private trackProbing(ip: string, route: string): void {
     let paths = this.blockedPaths.get(ip);
     if (!paths) {
       if (this.blockedPaths.size >= MAX_TRACKED_CLIENTS) {
@@ -200,7 +206,7 @@ export class PatternCollector {
       paths = new Set();
       this.blockedPaths.set(ip, paths);
     }
-    if (paths.size < PROBING_PATHS) paths.add(uri);
+    if (paths.size < PROBING_PATHS) paths.add(route);
   }
 
   summary(): PatternSummary {
@@ -245,7 +251,7 @@ export class PatternCollector {
         signal("no_user_agent", "attack", a.noAgent, "requests", "no User-Agent header (health checkers do this too)"),
         signal("scanner_user_agent", "attack", a.scannerAgent, "requests", "scanner user agents (sqlmap, nikto, nuclei, ...)"),
         signal("attack_signature_rule", "attack", a.attackRule, "requests", "blocked by an attack-signature rule (SQLi, XSS, LFI, KnownBadInputs, Log4j)"),
-        signal("probing_clients", "attack", probing, "clients", `clients blocked on ${PROBING_PATHS} or more distinct paths`),
+        signal("probing_clients", "attack", probing, "clients", `clients blocked on ${PROBING_PATHS} or more distinct routes`),
       ],
     };
   }
