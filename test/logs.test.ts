@@ -1,0 +1,261 @@
+/** `wafguard logs`: routes, patterns and signals, exceptions as code (in memory, HCL diff, props), verification by replay. */
+import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadInput } from "../src/load";
+import type { Model } from "../src/model";
+import { modelTypes } from "../src/rules";
+import { aclFromModel } from "../src/traffic/acl";
+import { applyExceptions, cdktfProps, moduleInput, type ExceptionChange } from "../src/traffic/exceptions";
+import { exceptionEdits, unifiedDiff } from "../src/traffic/hcl-patch";
+import type { WafLogRecord } from "../src/traffic/log-record";
+import { MAX_PATTERNS, OTHER_PATHS, PatternCollector, type Pattern } from "../src/traffic/patterns";
+import { collapseIds, RouteTable, routeRegex, routeTemplates } from "../src/traffic/routes";
+import { ROOT, runCli } from "./helpers";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const generator = require(join(ROOT, "examples", "logs", "generate-logs.js")) as {
+  generateRecords: (seed?: number) => WafLogRecord[];
+  toJsonLines: (r: WafLogRecord[]) => string;
+  EXPECTED: { uploads: { requests: number; clients: number; method: string; path: string }; health: { requests: number; clients: number; method: string; path: string }; scanner: { ip: string; admin: number; xss: number; log4j: number } };
+  WEB_ACL: string;
+};
+
+const EXAMPLE = join(ROOT, "examples", "logs");
+const ACL = "aws_wafv2_web_acl.api";
+const TYPES = new Set([...modelTypes(), "aws_api_gateway_resource", "aws_api_gateway_rest_api"]);
+
+function exampleModel(dir = EXAMPLE): Model {
+  return loadInput(dir, { types: TYPES }).model;
+}
+
+function collect(records: WafLogRecord[], model: Model | null = exampleModel()) {
+  const c = new PatternCollector(new RouteTable(model ? routeTemplates(model) : []), () => ACL);
+  for (const r of records) c.add(r);
+  return c.summary();
+}
+
+function find(patterns: Pattern[], rule: string, managed: string | null, method: string, path: string): Pattern {
+  const p = patterns.find((x) => x.rule === rule && x.managed_rule === managed && x.method === method && x.path === path);
+  assert.ok(p, `pattern ${rule}/${managed} ${method} ${path} in ${patterns.map((x) => `${x.rule}/${x.managed_rule} ${x.method} ${x.path}`).join("; ")}`);
+  return p;
+}
+
+const signal = (p: Pattern, name: string) => p.signals.find((s) => s.name === name)!.count;
+
+/** A record in the shape of AWS's log examples, blocked by a managed sub-rule unless `allow`. */
+function record(over: { ip?: string; method?: string; uri?: string; headers?: Array<{ name: string; value: string }>; ts?: number; action?: string; rule?: string; sub?: string | null; label?: string }): WafLogRecord {
+  const sub = over.sub === undefined ? "SizeRestrictions_BODY" : over.sub;
+  const action = over.action ?? "BLOCK";
+  const blocked = action !== "ALLOW";
+  return {
+    timestamp: over.ts ?? Date.UTC(2026, 10, 23, 12),
+    webaclId: "arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/orders-api/0f3c7d52-6a1e-4a57-9a5f-5d1c2b7e8a90",
+    action,
+    terminatingRuleId: blocked ? (over.rule ?? "common") : "Default_Action",
+    terminatingRuleType: blocked && sub ? "MANAGED_RULE_GROUP" : "REGULAR",
+    ruleGroupList: [{ ruleGroupId: "AWS#AWSManagedRulesCommonRuleSet", terminatingRule: blocked && sub ? { ruleId: sub, action } : null, nonTerminatingMatchingRules: [], excludedRules: null }],
+    labels: over.label ? [{ name: over.label }] : [],
+    httpRequest: { clientIp: over.ip ?? "203.0.113.1", country: "DE", headers: over.headers ?? [{ name: "User-Agent", value: "okhttp/4.12.0" }], uri: over.uri ?? "/prod/orders/1/attachments", args: "", httpMethod: over.method ?? "POST" },
+  };
+}
+
+describe("logs: routes", () => {
+  it("templates from aws_api_gateway_resource path_part chains (parent_id edges)", () => {
+    assert.deepEqual(routeTemplates(exampleModel()).sort(), ["/health", "/orders", "/orders/{id}", "/orders/{id}/attachments"]);
+  });
+
+  it("templates from the OpenAPI body of aws_api_gateway_rest_api, JSON or YAML", () => {
+    const api = (body: string) => ({ resources: [{ type: "aws_api_gateway_rest_api", address: "a", values: { body } }], edges: [], edges_out: {}, edges_in: {}, options: {} }) as unknown as Model;
+    assert.deepEqual(routeTemplates(api(JSON.stringify({ openapi: "3.0.1", paths: { "/orders/{id}": {}, "/orders": {} } }))), ["/orders/{id}", "/orders"]);
+    assert.deepEqual(routeTemplates(api("openapi: 3.0.1\npaths:\n  /files/{key+}:\n    get: {}\n")), ["/files/{key+}"]);
+    assert.deepEqual(routeTemplates(api("{not json")), []);
+  });
+
+  it("matches the most specific template, below a stage prefix too; else collapses IDs", () => {
+    const t = new RouteTable(["/orders", "/orders/{id}", "/orders/export", "/files/{key+}"]);
+    assert.deepEqual(t.routeOf("/orders/123"), { path: "/orders/{id}", defined: true });
+    assert.deepEqual(t.routeOf("/orders/export"), { path: "/orders/export", defined: true });
+    assert.deepEqual(t.routeOf("/prod/orders/9"), { path: "/prod/orders/{id}", defined: true });
+    assert.deepEqual(t.routeOf("/files/a/b/c.pdf"), { path: "/files/{key+}", defined: true });
+    assert.deepEqual(t.routeOf("/users/42/avatar"), { path: "/users/{id}/avatar", defined: false });
+    assert.equal(collapseIds(["u", "3f2504e0-4f89-11d3-9a0c-0305e82c3301", "deadbeefdeadbeef01", "name"]), "/u/{id}/{id}/name");
+    assert.equal(collapseIds(["health"]), "/health");
+  });
+
+  it("a route's regex matches what the template means, and nothing beyond", () => {
+    const re = new RegExp(routeRegex("/prod/orders/{id}/attachments"));
+    assert.ok(re.test("/prod/orders/12/attachments"));
+    assert.ok(!re.test("/prod/orders/12/attachments/x"));
+    assert.ok(!re.test("/prod/orders//attachments"));
+    assert.ok(!re.test("/prod/orders/1/2/attachments"));
+    assert.equal(routeRegex("/a.b/{k+}"), "^/a\\.b/.+$");
+  });
+});
+
+describe("logs: patterns and signals", () => {
+  const records = generator.generateRecords();
+  const summary = collect(records);
+  const { EXPECTED } = generator;
+
+  it("the generator is deterministic and matches the committed example logs", () => {
+    const committed = spawnSync("zcat", [join(EXAMPLE, "waf-logs", "2026-11-23.jsonl.gz")], { encoding: "utf8", maxBuffer: 64 << 20 }).stdout;
+    assert.equal(committed, generator.toJsonLines(generator.generateRecords()));
+  });
+
+  it("finds the legitimate patterns with exact counts, by route template", () => {
+    assert.equal(summary.records, records.length);
+    assert.equal(summary.blocked, EXPECTED.uploads.requests + EXPECTED.health.requests + EXPECTED.scanner.admin + EXPECTED.scanner.xss + EXPECTED.scanner.log4j);
+    const uploads = find(summary.patterns, "common", "SizeRestrictions_BODY", "POST", EXPECTED.uploads.path);
+    assert.equal(uploads.requests, EXPECTED.uploads.requests);
+    assert.equal(uploads.clients, EXPECTED.uploads.clients);
+    assert.equal(uploads.label, "awswaf:managed:aws:core-rule-set:SizeRestrictions_Body");
+    assert.equal(uploads.share, EXPECTED.uploads.requests / records.length);
+    const health = find(summary.patterns, "common", "NoUserAgent_HEADER", "GET", EXPECTED.health.path);
+    assert.equal(health.requests, EXPECTED.health.requests);
+    assert.equal(health.clients, 1);
+    assert.equal(health.first_seen, "2026-11-23T00:00:00.000Z");
+    assert.equal(health.last_seen, "2026-11-23T23:45:00.000Z");
+  });
+
+  it("shows the signals side by side: the uploads look legitimate, the scanner does not", () => {
+    const uploads = find(summary.patterns, "common", "SizeRestrictions_BODY", "POST", EXPECTED.uploads.path);
+    assert.equal(signal(uploads, "also_allowed"), EXPECTED.uploads.clients);
+    assert.equal(signal(uploads, "authenticated"), EXPECTED.uploads.requests);
+    assert.equal(signal(uploads, "ordinary_user_agent"), EXPECTED.uploads.requests);
+    assert.equal(signal(uploads, "defined_route"), EXPECTED.uploads.requests);
+    for (const s of ["scanner_user_agent", "attack_signature_rule", "probing_clients", "no_user_agent"]) assert.equal(signal(uploads, s), 0, s);
+    const health = find(summary.patterns, "common", "NoUserAgent_HEADER", "GET", EXPECTED.health.path);
+    assert.equal(signal(health, "no_user_agent"), EXPECTED.health.requests);
+    assert.equal(signal(health, "also_allowed"), 0);
+    const xss = find(summary.patterns, "common", "CrossSiteScripting_QUERYARGUMENTS", "GET", "/prod/orders");
+    assert.equal(signal(xss, "scanner_user_agent"), EXPECTED.scanner.xss);
+    assert.equal(signal(xss, "attack_signature_rule"), EXPECTED.scanner.xss);
+    assert.equal(signal(xss, "probing_clients"), 1);
+    const admin = summary.patterns.filter((p) => p.rule === "block-admin");
+    assert.equal(admin.reduce((n, p) => n + p.requests, 0), EXPECTED.scanner.admin);
+    assert.ok(admin.every((p) => !p.defined_route && signal(p, "scanner_user_agent") === p.requests));
+  });
+
+  it("groups BLOCK, CAPTCHA and CHALLENGE apart; ALLOW and COUNT are not patterns", () => {
+    const s = collect([record({ action: "CAPTCHA" }), record({ action: "CHALLENGE" }), record({}), record({ action: "ALLOW" }), record({ action: "COUNT", sub: null })]);
+    assert.deepEqual(s.patterns.map((p) => p.action).sort(), ["BLOCK", "CAPTCHA", "CHALLENGE"]);
+    assert.deepEqual(s.actions, { CAPTCHA: 1, CHALLENGE: 1, BLOCK: 1, ALLOW: 1, COUNT: 1 });
+    assert.equal(s.blocked, 3);
+  });
+
+  it("without the configuration, the literal path with IDs collapsed, not marked as defined", () => {
+    const s = collect([record({ uri: "/prod/orders/77/attachments" }), record({ uri: "/prod/orders/78/attachments" })], null);
+    assert.equal(s.patterns.length, 1);
+    assert.equal(s.patterns[0].path, "/prod/orders/{id}/attachments");
+    assert.equal(s.patterns[0].defined_route, false);
+  });
+
+  it("bounded: beyond MAX_PATTERNS, further routes fold into one pattern per rule, and says so", () => {
+    const many = Array.from({ length: MAX_PATTERNS + 50 }, (_, i) => record({ uri: `/p${i}` }));
+    const s = collect(many, null);
+    assert.equal(s.patterns.length, MAX_PATTERNS + 1);
+    const other = s.patterns.find((p) => p.path === OTHER_PATHS)!;
+    assert.equal(other.requests, 50);
+    assert.equal(s.patterns.reduce((n, p) => n + p.requests, 0), many.length);
+    assert.match(s.notes.join(" "), /more than 2000 patterns/);
+  });
+});
+
+describe("logs: exceptions as code", () => {
+  const model = exampleModel();
+  const acl = aclFromModel(model, ACL, "after")!;
+  const uploads: ExceptionChange = {
+    kind: "managed-sub-rule",
+    aclRule: "common",
+    exception: { ruleGroup: "AWSManagedRulesCommonRuleSet", rule: "SizeRestrictions_BODY", label: "awswaf:managed:aws:core-rule-set:SizeRestrictions_Body", method: "POST", path: "/prod/orders/{id}/attachments" },
+  };
+  const health: ExceptionChange = {
+    kind: "managed-sub-rule",
+    aclRule: "common",
+    exception: { ruleGroup: "AWSManagedRulesCommonRuleSet", rule: "NoUserAgent_HEADER", label: "awswaf:managed:aws:core-rule-set:NoUserAgent_Header", method: "GET", path: "/prod/health" },
+  };
+  const admin: ExceptionChange = { kind: "custom-rule", aclRule: "block-admin", method: "GET", path: "/prod/admin/config" };
+  type Rule = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  it("a managed sub-rule: counted by rule_action_override, its label blocked after the group except the method and route (the contract's statement)", () => {
+    const values = applyExceptions(acl.values, [uploads]);
+    const rules = values.rule as Rule[];
+    const common = rules.find((r) => r.name === "common")!;
+    assert.deepEqual(common.statement[0].managed_rule_group_statement[0].rule_action_override, [{ name: "SizeRestrictions_BODY", action_to_use: [{ count: [{}] }] }]);
+    const added = rules.find((r) => r.name === "common-SizeRestrictions_BODY-except")!;
+    assert.equal(added.priority, 2);
+    assert.deepEqual(added.action, [{ block: [{}] }]);
+    const [label, not] = added.statement[0].and_statement[0].statement;
+    assert.deepEqual(label, { label_match_statement: [{ scope: "LABEL", key: "awswaf:managed:aws:core-rule-set:SizeRestrictions_Body" }] });
+    const [method, path] = not.not_statement[0].statement[0].and_statement[0].statement;
+    assert.equal(method.byte_match_statement[0].search_string, "POST");
+    assert.equal(method.byte_match_statement[0].positional_constraint, "EXACTLY");
+    assert.deepEqual(method.byte_match_statement[0].field_to_match, [{ method: [{}] }]);
+    assert.equal(path.regex_match_statement[0].regex_string, "^/prod/orders/[^/]+/attachments$");
+    assert.deepEqual(path.regex_match_statement[0].field_to_match, [{ uri_path: [{}] }]);
+    // Later rules move up so priorities stay distinct and in order; the input is not changed.
+    assert.deepEqual(rules.map((r) => [r.name, r.priority]), [["rate-per-ip", 0], ["common", 1], ["common-SizeRestrictions_BODY-except", 2], ["known-bad-inputs", 3], ["block-admin", 4]]);
+    assert.equal((acl.values.rule as Rule[]).length, 4);
+  });
+
+  it("--exception-mode count writes the new rule in count", () => {
+    const rules = applyExceptions(acl.values, [uploads], "count").rule as Rule[];
+    assert.deepEqual(rules.find((r) => r.name.endsWith("-except"))!.action, [{ count: [{}] }]);
+  });
+
+  it("a custom rule: its statement narrowed to leave the method and route alone", () => {
+    const rules = applyExceptions(acl.values, [admin]).rule as Rule[];
+    const rule = rules.find((r) => r.name === "block-admin")!;
+    const [original, not] = rule.statement[0].and_statement[0].statement;
+    assert.deepEqual(original, (acl.values.rule as Rule[]).find((r) => r.name === "block-admin")!.statement[0]);
+    assert.equal(not.not_statement[0].statement[0].and_statement[0].statement[1].regex_match_statement[0].regex_string, "^/prod/admin/config$");
+  });
+
+  it("the construct props and the module input carry the same WafException", () => {
+    assert.equal(
+      cdktfProps([(uploads as Extract<ExceptionChange, { kind: "managed-sub-rule" }>).exception]),
+      'exceptions: [\n  { ruleGroup: "AWSManagedRulesCommonRuleSet", rule: "SizeRestrictions_BODY", label: "awswaf:managed:aws:core-rule-set:SizeRestrictions_Body", method: "POST", path: "/prod/orders/{id}/attachments" },\n],',
+    );
+    assert.match(moduleInput([(health as Extract<ExceptionChange, { kind: "managed-sub-rule" }>).exception]), /rule_group = "AWSManagedRulesCommonRuleSet", rule = "NoUserAgent_HEADER", label = "awswaf:managed:aws:core-rule-set:NoUserAgent_Header", method = "GET", path = "\/prod\/health"/);
+  });
+
+  it("the .tf diff applies with git apply, and the patched file loads to exactly the ACL the replay checked", () => {
+    const dir = mkdtempSync(join(tmpdir(), "wafguard-logs-"));
+    cpSync(join(EXAMPLE, "main.tf"), join(dir, "main.tf"));
+    const text = readFileSync(join(dir, "main.tf"), "utf8");
+    const source = model.resources.find((r) => r.address === ACL)!.source!;
+    const changes = [uploads, health, admin];
+    const diff = unifiedDiff("main.tf", text, exceptionEdits(text, source.line!, acl.values, changes, "block", () => "wafguard logs: exception"));
+    writeFileSync(join(dir, "x.diff"), diff);
+    const applied = spawnSync("git", ["apply", "--verbose", "x.diff"], { cwd: dir, encoding: "utf8" });
+    assert.equal(applied.status, 0, applied.stderr);
+    const patched = aclFromModel(exampleModel(dir), ACL, "after")!;
+    const byPriority = (v: Record<string, unknown>) => structuredClone(v.rule as Rule[]).sort((a, b) => a.priority - b.priority);
+    assert.deepEqual(byPriority(patched.values), byPriority(applyExceptions(acl.values, changes)));
+    // Only the ACL block changed: the rest of the file is byte for byte the same.
+    const after = readFileSync(join(dir, "main.tf"), "utf8");
+    assert.ok(after.startsWith(text.slice(0, text.indexOf('resource "aws_wafv2_web_acl"'))));
+    assert.ok(after.endsWith(text.slice(text.indexOf('resource "aws_wafv2_web_acl_association"'))));
+  });
+});
+
+describe("logs: command line", () => {
+  it("bad flags and inputs: one line on stderr, exit 2", () => {
+    for (const [args, message] of [
+      [["logs"], /logs takes one or more WAF log files/],
+      [["logs", "x.log", "--format", "sarif"], /--format must be one of text, json, markdown/],
+      [["logs", "x.log", "--exception-mode", "later"], /--exception-mode must be one of block, count/],
+      [["logs", "x.log", "--plan", "does-not-exist.json"], /does-not-exist\.json: does not exist/],
+      [["logs", "x.log", "--bogus"], /Unknown option '--bogus'/],
+    ] as Array<[string[], RegExp]>) {
+      const r = runCli(args);
+      assert.equal(r.status, 2, args.join(" "));
+      assert.match(r.stderr, message);
+      assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+      assert.equal(r.stdout, "");
+    }
+  });
+});
