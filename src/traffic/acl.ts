@@ -67,6 +67,13 @@ export function aclFromModel(model: Model, address: string, which: "before" | "a
   for (const edges of Object.values(model.edges_out[address] ?? {})) {
     for (const e of edges) if (!e.ambiguous) config.references.set(e.path, e.to);
   }
+  // A rule group's own references, prefixed with its address (the evaluator compiles its rules in place).
+  for (const r of model.resources) {
+    if (r.type !== "aws_wafv2_rule_group") continue;
+    for (const edges of Object.values(model.edges_out[r.address] ?? {})) {
+      for (const e of edges) if (!e.ambiguous) config.references.set(`${r.address}:${e.path}`, e.to);
+    }
+  }
   return config;
 }
 

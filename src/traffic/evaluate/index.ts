@@ -1,10 +1,20 @@
 /**
- * The WAFv2 request evaluator: what a web ACL does with one logged request (AWS WAF Developer Guide,
- * "How AWS WAF processes a web request", "Rule statements", "Text transformations").
+ * The WAFv2 request evaluator: what a web ACL does with one logged request (AWS WAF Developer Guide, "How AWS
+ * WAF processes a web request", "Rule actions", "Rule statements", "Overriding rule group actions"). Rules run
+ * in priority order; ALLOW/BLOCK end the evaluation, COUNT adds labels and goes on, CAPTCHA and CHALLENGE end
+ * it unless the request carries a valid token (logged captchaResponse/challengeResponse with code 0); the
+ * default action decides when no rule terminates. What the record cannot tell makes the verdict uncertain.
  */
 
-import type { AclConfig } from "../acl";
+import { first, type AclConfig } from "../acl";
 import type { WafLogRecord } from "../log-record";
+import { findLoggedGroup, groupFromLog, TERMINATING, type GroupIdentity } from "./logged-group";
+import { RATE_UNCERTAIN_BAND, RateState } from "./rate";
+import { NO, Request, UNKNOWN, YES, type Match } from "./request";
+import { compileStatement, type Compiled } from "./statement";
+import { compileTransforms, toBinary } from "./transform";
+
+export { RateState } from "./rate";
 
 export interface Verdict {
   /** the terminating outcome (COUNT is non-terminating) */
@@ -21,20 +31,367 @@ export interface Verdict {
   responseCode?: number;
 }
 
+export interface CompileOptions {
+  /**
+   * The web ACL that wrote the logs (default: `acl` itself). What AWS does not publish (SQLi/XSS detection,
+   * managed groups) is taken from the log only for rules and groups that the logged ACL has unchanged.
+   * null: unknown (a web ACL that the plan creates).
+   */
+  logged?: AclConfig | null;
+}
+
+type Obj = Record<string, unknown>;
+
+interface RuleResult {
+  m: Match;
+  /** effective action: ALLOW | BLOCK | COUNT | CAPTCHA | CHALLENGE */
+  action: string;
+  subRule: string | null;
+  responseCode?: number;
+}
+
+interface CompiledRule {
+  name: string;
+  labels: string[];
+  run(req: Request, rate: RateState): RuleResult;
+}
+
 export interface CompiledAcl {
   readonly address: string;
   readonly name: string;
+  readonly rules: readonly CompiledRule[];
+  readonly defaultAction: { action: "ALLOW" | "BLOCK"; responseCode?: number };
 }
 
-/** Per-ACL memory of rate-based rules across records (timestamps per aggregation key). */
-export class RateState {}
+const blocks = (v: Obj | undefined, key: string): Obj[] => {
+  const b = v?.[key];
+  return Array.isArray(b) ? (b.filter((x) => x !== null && typeof x === "object") as Obj[]) : b !== null && typeof b === "object" ? [b as Obj] : [];
+};
+const str = (v: unknown): string => (typeof v === "string" ? v : "");
+const byPriority = (rules: Obj[]): Array<{ rule: Obj; index: number }> =>
+  rules.map((rule, index) => ({ rule, index })).sort((a, b) => Number(a.rule.priority ?? 0) - Number(b.rule.priority ?? 0));
 
-export function compileAcl(acl: AclConfig): CompiledAcl {
-  throw new Error(`compileAcl: not implemented yet (${acl.address})`);
+/** The action block's kind and custom response code: `{ block: [{ custom_response: [...] }] }`. */
+function actionOf(action: Obj | undefined): { action: string; responseCode?: number } | null {
+  if (!action) return null;
+  for (const kind of ["allow", "block", "count", "captcha", "challenge"]) {
+    const b = blocks(action, kind)[0];
+    if (b) {
+      const code = Number(first(b, "custom_response")?.response_code);
+      return Number.isFinite(code) && code > 0 ? { action: kind.toUpperCase(), responseCode: code } : { action: kind.toUpperCase() };
+    }
+  }
+  return null;
+}
+
+/** Compiles the web ACL once; evaluateRequest then runs it per record. */
+export function compileAcl(acl: AclConfig, options: CompileOptions = {}): CompiledAcl {
+  const logged = options.logged === undefined ? acl : options.logged;
+  const knowledge = new LoggedKnowledge(logged);
+  const rules = byPriority(blocks(acl.values, "rule")).map(({ rule, index }) => compileRule(rule, `rule.${index}`, acl, knowledge, null));
+  const def = actionOf(first(acl.values, "default_action"));
+  return {
+    address: acl.address,
+    name: acl.name,
+    rules,
+    defaultAction: def?.action === "BLOCK" ? (def.responseCode ? { action: "BLOCK", responseCode: def.responseCode } : { action: "BLOCK" }) : { action: "ALLOW" },
+  };
+}
+
+/** What the log can say about rules of the logged ACL: matched, evaluated without a match, or not known. */
+class LoggedKnowledge {
+  private readonly priorities = new Map<string, number>();
+  private readonly statements = new Map<string, string>();
+  private readonly groups = new Set<string>();
+
+  constructor(readonly acl: AclConfig | null) {
+    for (const rule of blocks(acl?.values, "rule")) {
+      const name = str(rule.name);
+      this.priorities.set(name, Number(rule.priority ?? 0));
+      this.statements.set(name, JSON.stringify(rule.statement ?? null));
+      const s = first(rule, "statement");
+      const mg = first(s, "managed_rule_group_statement");
+      if (mg) this.groups.add(`${str(mg.vendor_name)}#${str(mg.name)}`);
+      const rg = first(s, "rule_group_reference_statement");
+      if (rg) this.groups.add(str(rg.arn));
+    }
+  }
+
+  /** The logged ACL has a rule of this name with this very statement. */
+  sameRule(name: string, statement: unknown): boolean {
+    return this.acl !== null && this.statements.get(name) === JSON.stringify(statement ?? null);
+  }
+
+  hasGroup(id: string): boolean {
+    return this.groups.has(id);
+  }
+
+  /** Whether the logged ACL evaluated rule `name` for this record (it comes before the logged terminating rule). */
+  evaluated(record: WafLogRecord, name: string): boolean {
+    if (record.terminatingRuleId === "Default_Action") return this.priorities.has(name);
+    const mine = this.priorities.get(name);
+    const end = this.priorities.get(record.terminatingRuleId);
+    return mine !== undefined && end !== undefined && mine <= end;
+  }
+
+  /** The logged outcome of rule `name` (unchanged in the plan) for this record. */
+  outcome(record: WafLogRecord, name: string): Match {
+    if (record.terminatingRuleId === name) return YES;
+    if ((record.nonTerminatingMatchingRules ?? []).some((m) => m.ruleId === name)) return YES;
+    return this.evaluated(record, name) && record.terminatingRuleId !== name ? NO : UNKNOWN;
+  }
+}
+
+interface GroupContext {
+  /** Terraform address of a rule group defined in the plan (its edges resolve its references). */
+  groupAddress: string;
+  overrides: Map<string, string>;
+}
+
+function compileRule(rule: Obj, path: string, acl: AclConfig, knowledge: LoggedKnowledge, group: GroupContext | null): CompiledRule {
+  const name = str(rule.name);
+  const statement = first(rule, "statement");
+  const labels = blocks(rule, "rule_label").map((l) => str(l.name));
+  const own = actionOf(first(rule, "action")) ?? { action: "BLOCK" };
+  // Inside a rule group, the web ACL's rule_action_override replaces a rule's action.
+  const override = group?.overrides.get(name);
+  const action = override ? { action: override } : own;
+  const countGroup = blocks(first(rule, "override_action"), "count").length > 0;
+  const same = group === null && knowledge.sameRule(name, rule.statement);
+  const logged = same ? (req: Request) => knowledge.outcome(req.record, name) : null;
+  const stmtPath = group ? `${group.groupAddress}:${path}.statement.0` : `${path}.statement.0`;
+  const ctx = { acl, path: stmtPath, logged, positive: true, whole: true };
+
+  const mg = first(statement, "managed_rule_group_statement");
+  const rg = first(statement, "rule_group_reference_statement");
+  if (mg || rg) {
+    const body = (mg ?? rg)!;
+    const scopeDown = first(body, "scope_down_statement");
+    const scope = scopeDown ? compileStatement(scopeDown, { ...ctx, path: `${stmtPath}.${mg ? "managed_rule_group_statement" : "rule_group_reference_statement"}.0.scope_down_statement.0`, logged: null, whole: false }) : null;
+    const overrides = new Map<string, string>();
+    for (const o of blocks(body, "rule_action_override")) {
+      const a = actionOf(first(o, "action_to_use"));
+      if (a) overrides.set(str(o.name), a.action);
+    }
+    for (const e of Array.isArray(body.excluded_rule) ? (body.excluded_rule as Obj[]) : []) overrides.set(str(e.name), "COUNT");
+    const inner = mg ? managedGroup(mg, name, overrides, knowledge) : ruleGroupReference(rg!, name, overrides, acl, knowledge, `${stmtPath}.rule_group_reference_statement.0.arn`);
+    return {
+      name,
+      labels,
+      run(req, rate) {
+        if (scope) {
+          const s = scope(req);
+          if (s === NO) return { m: NO, action: "COUNT", subRule: null };
+          if (s === UNKNOWN) return { m: UNKNOWN, action: "BLOCK", subRule: null };
+        }
+        const r = inner(req, rate);
+        return countGroup ? { ...r, action: "COUNT" } : r;
+      },
+    };
+  }
+
+  const rb = first(statement, "rate_based_statement");
+  if (rb) return { name, labels, run: rateBased(rb, name, action, ctx, same ? knowledge : null) };
+
+  const test: Compiled = compileStatement(statement, ctx);
+  // An unchanged rule whose match the record cannot decide (a body) but the log recorded: the logged outcome,
+  // unless the statement reads labels or sets that the plan may change.
+  const stable = same && !/"(label_match|ip_set_reference|regex_pattern_set_reference)_statement":\[\{/.test(JSON.stringify(rule.statement ?? null));
+  if (!stable) return { name, labels, run: (req) => ({ m: test(req), ...action, subRule: null }) };
+  return {
+    name,
+    labels,
+    run(req) {
+      let m = test(req);
+      if (m === UNKNOWN) {
+        const o = knowledge.outcome(req.record, name);
+        if (o !== UNKNOWN) m = o;
+      }
+      return { m, ...action, subRule: null };
+    },
+  };
+}
+
+function managedGroup(mg: Obj, ruleName: string, overrides: Map<string, string>, knowledge: LoggedKnowledge): (req: Request, rate: RateState) => RuleResult {
+  const groupName = str(mg.name);
+  const g: GroupIdentity = { id: `${str(mg.vendor_name)}#${groupName}`, name: groupName, managed: true };
+  return fromLog(g, ruleName, overrides, knowledge);
+}
+
+function fromLog(g: GroupIdentity, ruleName: string, overrides: Map<string, string>, knowledge: LoggedKnowledge): (req: Request) => RuleResult {
+  const inLoggedAcl = knowledge.hasGroup(g.id);
+  return (req) => {
+    const entry = findLoggedGroup(req.record, g);
+    if (!entry) {
+      if (!inLoggedAcl) return { m: req.uncertain(`rule group ${g.name} is not in the logged web ACL`), action: "BLOCK", subRule: null };
+      if (!knowledge.evaluated(req.record, ruleName)) return { m: req.uncertain(`rule group ${g.name} was not evaluated in the logged request (an earlier rule ended it)`), action: "BLOCK", subRule: null };
+      return { m: NO, action: "COUNT", subRule: null };
+    }
+    const r = groupFromLog(req, entry, g.name, overrides);
+    return { m: r.match, action: r.action, subRule: r.subRule };
+  };
+}
+
+/** A rule group of the plan is evaluated rule by rule; one the plan does not define, from the log. */
+function ruleGroupReference(rg: Obj, ruleName: string, overrides: Map<string, string>, acl: AclConfig, knowledge: LoggedKnowledge, arnPath: string): (req: Request, rate: RateState) => RuleResult {
+  const arn = str(rg.arn);
+  const path = `rule`;
+  let values = arn ? acl.ruleGroups.get(arn) : undefined;
+  const to = acl.references.get(arnPath);
+  if (!values && to) values = acl.ruleGroups.get(to);
+  let address = "";
+  if (values) for (const [k, v] of acl.ruleGroups) if (v === values && !k.startsWith("arn:")) address = k;
+  const name = values ? str(values.name) : (arn.split("/")[2] ?? arn);
+  if (!values) return fromLog({ id: arn, name, managed: false }, ruleName, overrides, knowledge);
+  const rules = byPriority(blocks(values, "rule")).map(({ rule, index }) => compileRule(rule, `${path}.${index}`, acl, knowledge, { groupAddress: address, overrides }));
+  return (req, rate) => {
+    let unknown: RuleResult | null = null;
+    for (const rule of rules) {
+      const r = rule.run(req, rate);
+      if (r.m === NO) continue;
+      const terminating = TERMINATING.has(r.action) && !tokenValid(req.record, r.action);
+      if (r.m === YES) {
+        for (const l of rule.labels) req.labels.add(l);
+        if (terminating) return { m: unknown ? UNKNOWN : YES, action: r.action, subRule: rule.name, ...(r.responseCode ? { responseCode: r.responseCode } : {}) };
+      } else {
+        for (const l of rule.labels) req.maybeLabels.add(l);
+        if (terminating) unknown ??= { m: UNKNOWN, action: r.action, subRule: rule.name };
+      }
+    }
+    return unknown ?? { m: NO, action: "COUNT", subRule: null };
+  };
+}
+
+function rateBased(rb: Obj, name: string, action: { action: string; responseCode?: number }, ctx: Parameters<typeof compileStatement>[1], knowledge: LoggedKnowledge | null): (req: Request, rate: RateState) => RuleResult {
+  const limit = Number(rb.limit ?? 0);
+  const windowMs = Number(rb.evaluation_window_sec ?? 300) * 1000;
+  const scopeDown = first(rb, "scope_down_statement");
+  const scope = scopeDown ? compileStatement(scopeDown, { ...ctx, path: `${ctx.path}.rate_based_statement.0.scope_down_statement.0`, logged: null, whole: false }) : null;
+  const key = aggregationKey(rb);
+  const id = `${ctx.path}:${name}`;
+  return (req, rate) => {
+    const out = (m: Match): RuleResult => ({ m, ...action, subRule: null });
+    if (scope) {
+      const s = scope(req);
+      if (s === NO) return out(NO);
+      if (s === UNKNOWN) return out(UNKNOWN);
+    }
+    const k = key(req);
+    if (k === NO || k === YES) return out(k);
+    if (k === UNKNOWN) return out(UNKNOWN);
+    const n = rate.count(id, k, req.record.timestamp, windowMs);
+    // The logged ACL's own decision, when it had this very rule: rateBasedRuleList, or its logged outcome.
+    if (knowledge) {
+      if ((req.record.rateBasedRuleList ?? []).some((r) => (r as { rateBasedRuleName?: unknown }).rateBasedRuleName === name)) return out(YES);
+      const o = knowledge.outcome(req.record, name);
+      if (o !== UNKNOWN) return out(o);
+    }
+    if (Math.abs(n - limit) <= limit * RATE_UNCERTAIN_BAND) return out(req.uncertain(`rate near the limit of ${name} (AWS counts approximately)`));
+    return out(n > limit ? YES : NO);
+  };
+}
+
+/** The aggregation key of a request, or a direct outcome (forwarded IP fallback, a missing custom key). */
+function aggregationKey(rb: Obj): (req: Request) => string | Match {
+  const type = str(rb.aggregate_key_type) || "IP";
+  if (type === "CONSTANT") return () => "";
+  if (type === "IP") return (req) => req.record.httpRequest.clientIp;
+  if (type === "FORWARDED_IP") {
+    const f = first(rb, "forwarded_ip_config");
+    const header = str(f?.header_name);
+    const fallback = str(f?.fallback_behavior) === "MATCH" ? YES : NO;
+    return (req) => {
+      const v = req.header(header)[0];
+      if (v === "REDACTED") return req.uncertain(`header ${header} redacted in the log`);
+      const ip = v?.split(",")[0]?.trim();
+      return ip ? ip : fallback;
+    };
+  }
+  const parts = blocks(rb, "custom_key").map((k) => customKey(k));
+  return (req) => {
+    let key = "";
+    for (const p of parts) {
+      const v = p(req);
+      if (typeof v !== "string") return v;
+      key += v + "\u0000";
+    }
+    return key;
+  };
+}
+
+function customKey(k: Obj): (req: Request) => string | Match {
+  const [kind, raw] = Object.entries(k).find(([, v]) => Array.isArray(v) && v.length > 0) ?? [];
+  const opts = (Array.isArray(raw) ? raw[0] : undefined) as Obj | undefined;
+  const t = compileTransforms(opts?.text_transformation).fn;
+  // A request without one of the keys is not counted by the rule (AWS: "the request is not rate limited").
+  const one = (v: string | undefined, req: Request, what: string): string | Match => (v === undefined ? NO : v === "REDACTED" ? req.uncertain(`${what} redacted in the log`) : t(v));
+  switch (kind) {
+    case "header":
+      return (req) => one(req.header(str(opts?.name))[0], req, `header ${str(opts?.name)}`);
+    case "cookie":
+      return (req) => one(req.cookies().find((c) => c.name === str(opts?.name))?.value, req, "cookie");
+    case "query_argument":
+      return (req) => one(req.queryArgs().find((a) => a.name.toLowerCase() === str(opts?.name).toLowerCase())?.value, req, "query argument");
+    case "query_string":
+      return (req) => one(req.args === "" ? undefined : req.args, req, "query string");
+    case "http_method":
+      return (req) => one(req.method, req, "method");
+    case "uri_path":
+      return (req) => one(req.uri, req, "URI path");
+    case "ip":
+      return (req) => req.record.httpRequest.clientIp;
+    case "forwarded_ip":
+      return (req) => req.uncertain("forwarded IP key: the rule's forwarded_ip_config is not applied by wafguard");
+    case "label_namespace": {
+      const ns = toBinary(str(opts?.namespace));
+      return (req) => {
+        const names = [...req.labels].filter((l) => l.startsWith(ns)).sort();
+        return names.length ? names.join(",") : NO;
+      };
+    }
+    default:
+      return (req) => req.uncertain(`rate-based custom key ${kind ?? "(none)"} not logged`);
+  }
+}
+
+/** A CAPTCHA or Challenge passes a request with a valid token (logged response code 0) like a count. */
+function tokenValid(record: WafLogRecord, action: string): boolean {
+  const field = action === "CAPTCHA" ? "captchaResponse" : action === "CHALLENGE" ? "challengeResponse" : null;
+  if (!field) return false;
+  const r = (record as unknown as Obj)[field] as { responseCode?: unknown } | undefined;
+  return r !== undefined && r !== null && r.responseCode === 0;
 }
 
 export function evaluateRequest(acl: CompiledAcl, record: WafLogRecord, rate: RateState): Verdict {
-  void record;
-  void rate;
-  throw new Error(`evaluateRequest: not implemented yet (${acl.address})`);
+  const req = new Request(record);
+  // Actions that an uncertain rule would have taken: the verdict is certain only if none differs.
+  let alternatives: Array<{ action: string; why: string }> | null = null;
+  for (const rule of acl.rules) {
+    req.pending = null;
+    const r = rule.run(req, rate);
+    if (r.m === NO) continue;
+    const terminating = TERMINATING.has(r.action) && !tokenValid(record, r.action);
+    if (r.m === YES) {
+      for (const l of rule.labels) req.labels.add(l);
+      if (terminating) return verdict(req, r.action, rule.name, r.subRule, alternatives, r.responseCode);
+      continue;
+    }
+    for (const l of rule.labels) req.maybeLabels.add(l);
+    if (terminating) (alternatives ??= []).push({ action: r.action, why: req.pending ?? `${rule.name} cannot be decided from the log` });
+  }
+  return verdict(req, acl.defaultAction.action, "Default_Action", null, alternatives, acl.defaultAction.responseCode);
+}
+
+function verdict(req: Request, action: string, rule: string, subRule: string | null, alternatives: Array<{ action: string; why: string }> | null, responseCode?: number): Verdict {
+  const differing = alternatives?.find((a) => a.action !== action);
+  const v: Verdict = {
+    action: action as Verdict["action"],
+    terminatingRule: rule,
+    managedRule: subRule,
+    certain: !differing,
+    labels: [...req.labels],
+  };
+  if (differing) v.why = differing.why;
+  if (responseCode !== undefined) v.responseCode = responseCode;
+  return v;
 }

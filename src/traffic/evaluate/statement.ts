@@ -1,0 +1,416 @@
+/**
+ * Rule statements compiled to functions of a logged request (AWS WAF Developer Guide, "Rule statements",
+ * "Request components", "Oversize handling for request components"). Each returns YES, NO or UNKNOWN; UNKNOWN
+ * records why on the request (a body that is not logged, a redacted field, a detection AWS does not publish).
+ * Rule-level statements (rate-based, rule groups) are in index.ts.
+ */
+
+import ipaddr from "ipaddr.js";
+import { first, type AclConfig } from "../acl";
+import { compileTransforms, toBinary } from "./transform";
+import { isRedacted, NO, Request, UNKNOWN, YES, type Match } from "./request";
+
+export type Compiled = (req: Request) => Match;
+type Values = string[] | Match;
+
+export interface StatementContext {
+  acl: AclConfig;
+  /** Indexed attribute path of the statement (`rule.0.statement.0`), to resolve references through edges. */
+  path: string;
+  /** What the log says of this rule's match in the logged ACL, for what AWS does not publish (SQLi/XSS). */
+  logged: ((req: Request) => Match) | null;
+  /** No not/or above: a logged match of the rule implies this statement matched. */
+  positive: boolean;
+  /** The rule's whole statement: a logged no-match of the rule is a no-match of this statement. */
+  whole: boolean;
+}
+
+/** Web requests' headers and cookies: AWS inspects the first 8 KB and the first 200 of them. */
+const HEADERS_LIMIT_BYTES = 8 * 1024;
+const HEADERS_LIMIT_COUNT = 200;
+
+type Obj = Record<string, unknown>;
+const blocks = (v: Obj | undefined, key: string): Obj[] => {
+  const b = v?.[key];
+  return Array.isArray(b) ? (b.filter((x) => x !== null && typeof x === "object") as Obj[]) : b !== null && typeof b === "object" ? [b as Obj] : [];
+};
+const str = (v: unknown): string => (typeof v === "string" ? v : "");
+
+export function compileStatement(statement: Obj | undefined, ctx: StatementContext): Compiled {
+  if (!statement) return (req) => req.uncertain("empty statement");
+  const at = (key: string, i = 0): string => `${ctx.path}.${key}.${i}`;
+  for (const [key, value] of Object.entries(statement)) {
+    const body = Array.isArray(value) ? (value[0] as Obj | undefined) : (value as Obj | undefined);
+    if (!body || typeof body !== "object") continue;
+    const sub = (k: string, positive: boolean, i = 0): StatementContext => ({ ...ctx, path: `${at(key)}.${k}.${i}`, positive, whole: false });
+    switch (key) {
+      case "and_statement": {
+        const parts = blocks(body, "statement").map((s, i) => compileStatement(s, sub("statement", ctx.positive, i)));
+        return (req) => {
+          let r: Match = YES;
+          for (const p of parts) {
+            const m = p(req);
+            if (m === NO) return NO;
+            if (m === UNKNOWN) r = UNKNOWN;
+          }
+          return r;
+        };
+      }
+      case "or_statement": {
+        const parts = blocks(body, "statement").map((s, i) => compileStatement(s, sub("statement", false, i)));
+        return (req) => {
+          let r: Match = NO;
+          for (const p of parts) {
+            const m = p(req);
+            if (m === YES) return YES;
+            if (m === UNKNOWN) r = UNKNOWN;
+          }
+          return r;
+        };
+      }
+      case "not_statement": {
+        const inner = compileStatement(blocks(body, "statement")[0], sub("statement", false));
+        return (req) => {
+          const m = inner(req);
+          return m === UNKNOWN ? UNKNOWN : m === YES ? NO : YES;
+        };
+      }
+      case "byte_match_statement":
+        return byteMatch(body, { ...ctx, path: at(key) });
+      case "regex_match_statement":
+        return regexMatch(body, [str(body.regex_string)], { ...ctx, path: at(key) });
+      case "regex_pattern_set_reference_statement": {
+        const set = resolve(ctx.acl.regexPatternSets, ctx.acl, str(body.arn), `${at(key)}.arn`);
+        if (!set) return (req) => req.uncertain("regex pattern set not in the plan");
+        return regexMatch(body, blocks(set, "regular_expression").map((r) => str(r.regex_string)), { ...ctx, path: at(key) });
+      }
+      case "size_constraint_statement":
+        return sizeConstraint(body, { ...ctx, path: at(key) });
+      case "ip_set_reference_statement": {
+        const set = resolve(ctx.acl.ipSets, ctx.acl, str(body.arn), `${at(key)}.arn`);
+        if (!set) return (req) => req.uncertain("IP set not in the plan");
+        return ipSetMatch(set, first(body, "ip_set_forwarded_ip_config"));
+      }
+      case "geo_match_statement":
+        return geoMatch(body);
+      case "label_match_statement": {
+        const k = str(body.key);
+        const ns = body.scope === "NAMESPACE";
+        return (req) => req.hasLabel(k, ns);
+      }
+      case "sqli_match_statement":
+      case "xss_match_statement":
+        return fromLog(ctx, key === "sqli_match_statement" ? "SQL injection detection cannot be reproduced" : "XSS detection cannot be reproduced");
+      case "asn_match_statement":
+        return fromLog(ctx, "ASN of the client is not logged");
+      case "rate_based_statement":
+      case "managed_rule_group_statement":
+      case "rule_group_reference_statement":
+        return (req) => req.uncertain(`${key} nested in a statement`);
+    }
+  }
+  return (req) => req.uncertain(`statement type not known to wafguard (${Object.keys(statement).join(", ")})`);
+}
+
+/** AWS does not publish it: the match comes from the log when this rule's logged outcome tells, else UNKNOWN. */
+function fromLog(ctx: StatementContext, why: string): Compiled {
+  const { logged, positive, whole } = ctx;
+  return (req) => {
+    if (logged) {
+      const m = logged(req);
+      // A logged match of the rule implies every positive conjunct matched; a logged no-match decides
+      // only when this statement is the whole rule.
+      if (m === YES && positive) return YES;
+      if (m === NO && whole) return NO;
+    }
+    return req.uncertain(why);
+  };
+}
+
+function resolve(map: Map<string, Obj>, acl: AclConfig, arn: string, path: string): Obj | undefined {
+  if (arn && map.has(arn)) return map.get(arn);
+  const to = acl.references.get(path);
+  return to ? map.get(to) : undefined;
+}
+
+/** The values of one request component, or a direct outcome (oversize handling, not logged, redacted). */
+function compileField(ftm: Obj | undefined, ctx: StatementContext): (req: Request) => Values {
+  const [kind, raw] = Object.entries(ftm ?? {}).find(([, v]) => (Array.isArray(v) ? v.length > 0 : v !== null && typeof v === "object")) ?? [];
+  const opts = (Array.isArray(raw) ? raw[0] : raw) as Obj | undefined;
+  const redacted = (what: string) => (v: string, req: Request): string[] | Match => (isRedacted(v) ? req.uncertain(`${what} redacted in the log`) : [v]);
+  switch (kind) {
+    case "uri_path":
+      return (req) => redacted("URI path")(req.uri, req);
+    case "query_string":
+      return (req) => redacted("query string")(req.args, req);
+    case "method":
+      return (req) => redacted("method")(req.method, req);
+    case "single_header": {
+      const name = str(opts?.name);
+      return (req) => {
+        const v = req.header(name);
+        return v.some(isRedacted) ? req.uncertain(`header ${name} redacted in the log`) : v;
+      };
+    }
+    case "single_query_argument": {
+      const name = str(opts?.name).toLowerCase();
+      return (req) => {
+        if (isRedacted(req.args)) return req.uncertain("query string redacted in the log");
+        return req.queryArgs().filter((a) => a.name.toLowerCase() === name).map((a) => a.value);
+      };
+    }
+    case "all_query_arguments":
+      return (req) => (isRedacted(req.args) ? req.uncertain("query string redacted in the log") : req.queryArgs().map((a) => a.value));
+    case "headers":
+    case "cookies":
+      return multiField(kind, opts);
+    case "body":
+    case "json_body": {
+      const oversize = str(opts?.oversize_handling) || "CONTINUE";
+      const limit = ctx.acl.bodyInspectionLimitBytes;
+      return (req) => {
+        const size = req.record.requestBodySize;
+        if (typeof size === "number" && size > limit) {
+          if (oversize === "MATCH") return YES;
+          if (oversize === "NO_MATCH") return NO;
+        }
+        if (size === 0 && kind === "body") return [""];
+        return req.uncertain("body not logged");
+      };
+    }
+    case "header_order":
+      return (req) => [req.headers().map((h) => h.name).join(":")];
+    case "ja3_fingerprint":
+    case "ja4_fingerprint": {
+      const field = kind === "ja3_fingerprint" ? "ja3Fingerprint" : "ja4Fingerprint";
+      return (req) => {
+        const v = (req.record as unknown as Obj)[field];
+        return typeof v === "string" ? [v] : req.uncertain(`${kind === "ja3_fingerprint" ? "JA3" : "JA4"} fingerprint not logged`);
+      };
+    }
+    default:
+      return (req) => req.uncertain(`request component ${kind ?? "(none)"} not logged`);
+  }
+}
+
+/** All headers or cookies, filtered by match_pattern, by key, value or both (match_scope). */
+function multiField(kind: "headers" | "cookies", opts: Obj | undefined): (req: Request) => Values {
+  const pattern = first(opts, "match_pattern");
+  const all = blocks(pattern, "all").length > 0 || !pattern;
+  const listOf = (k: string): Set<string> | null => {
+    const v = pattern?.[k];
+    return Array.isArray(v) ? new Set(v.map((x) => (kind === "headers" ? String(x).toLowerCase() : String(x)))) : null;
+  };
+  const included = all ? null : listOf(kind === "headers" ? "included_headers" : "included_cookies");
+  const excluded = all ? null : listOf(kind === "headers" ? "excluded_headers" : "excluded_cookies");
+  const scope = str(opts?.match_scope) || "ALL";
+  const oversize = str(opts?.oversize_handling) || "CONTINUE";
+  return (req) => {
+    const items = kind === "headers" ? req.headers().map((h) => ({ name: h.name, key: h.lname, value: h.value })) : req.cookies().map((c) => ({ name: c.name, key: c.name, value: c.value }));
+    let bytes = 0;
+    for (const i of items) bytes += i.name.length + i.value.length + 4;
+    if (bytes > HEADERS_LIMIT_BYTES || items.length > HEADERS_LIMIT_COUNT) {
+      if (oversize === "MATCH") return YES;
+      if (oversize === "NO_MATCH") return NO;
+      return req.uncertain(`${kind} over AWS's inspection limit (8 KB or 200)`);
+    }
+    const out: string[] = [];
+    for (const i of items) {
+      if (included && !included.has(i.key)) continue;
+      if (excluded && excluded.has(i.key)) continue;
+      if (scope !== "KEY" && isRedacted(i.value)) return req.uncertain(`${kind === "headers" ? "header" : "cookie"} ${i.name} redacted in the log`);
+      if (scope !== "VALUE") out.push(i.name);
+      if (scope !== "KEY") out.push(i.value);
+    }
+    return out;
+  };
+}
+
+function anyValue(field: (req: Request) => Values, transforms: unknown, test: (v: string) => boolean): Compiled {
+  const t = compileTransforms(transforms);
+  if (t.unknown) {
+    const why = `text transformation ${t.unknown} not known to wafguard`;
+    return (req) => req.uncertain(why);
+  }
+  const fn = t.fn;
+  return (req) => {
+    const values = field(req);
+    if (typeof values === "number") return values;
+    for (const v of values) if (test(fn(v))) return YES;
+    return NO;
+  };
+}
+
+function byteMatch(body: Obj, ctx: StatementContext): Compiled {
+  const search = toBinary(str(body.search_string));
+  const position = str(body.positional_constraint) || "CONTAINS";
+  let test: (v: string) => boolean;
+  switch (position) {
+    case "EXACTLY":
+      test = (v) => v === search;
+      break;
+    case "STARTS_WITH":
+      test = (v) => v.startsWith(search);
+      break;
+    case "ENDS_WITH":
+      test = (v) => v.endsWith(search);
+      break;
+    case "CONTAINS_WORD":
+      test = (v) => containsWord(v, search);
+      break;
+    default:
+      test = (v) => v.includes(search);
+  }
+  return anyValue(compileField(first(body, "field_to_match"), ctx), body.text_transformation, test);
+}
+
+const WORD = /[A-Za-z0-9_]/;
+/** The search string with a non-word character (or the value's edge) on each side. */
+function containsWord(v: string, search: string): boolean {
+  for (let i = v.indexOf(search); i >= 0; i = v.indexOf(search, i + 1)) {
+    const before = i === 0 || !WORD.test(v[i - 1]!);
+    const after = i + search.length === v.length || !WORD.test(v[i + search.length]!);
+    if (before && after) return true;
+  }
+  return false;
+}
+
+/** AWS uses PCRE; JavaScript's RegExp reads the common subset. A leading (?i) becomes the i flag. */
+export function toRegExp(pattern: string): RegExp | null {
+  let p = toBinary(pattern);
+  let flags = "";
+  const m = /^\(\?([ismx]+)\)/.exec(p);
+  if (m) {
+    p = p.slice(m[0].length);
+    if (m[1]!.includes("i")) flags += "i";
+    if (m[1]!.includes("s")) flags += "s";
+    if (m[1]!.includes("m")) flags += "m";
+  }
+  try {
+    return new RegExp(p, flags);
+  } catch {
+    return null;
+  }
+}
+
+function regexMatch(body: Obj, patterns: string[], ctx: StatementContext): Compiled {
+  const res = patterns.map(toRegExp);
+  if (res.some((r) => r === null)) return (req) => req.uncertain("regex outside JavaScript's dialect of PCRE");
+  const regexes = res as RegExp[];
+  return anyValue(compileField(first(body, "field_to_match"), ctx), body.text_transformation, (v) => regexes.some((r) => r.test(v)));
+}
+
+function sizeConstraint(body: Obj, ctx: StatementContext): Compiled {
+  const size = Number(body.size ?? 0);
+  const op = str(body.comparison_operator);
+  const cmp: (n: number) => boolean =
+    op === "EQ" ? (n) => n === size : op === "NE" ? (n) => n !== size : op === "LE" ? (n) => n <= size : op === "LT" ? (n) => n < size : op === "GE" ? (n) => n >= size : (n) => n > size;
+  const ftm = first(body, "field_to_match");
+  const bodyOpts = first(ftm, "body") ?? first(ftm, "json_body");
+  const t = compileTransforms(body.text_transformation);
+  const plainSize = !t.unknown && (!Array.isArray(body.text_transformation) || (body.text_transformation as Obj[]).every((x) => x.type === "NONE"));
+  if (bodyOpts && first(ftm, "body") && plainSize) {
+    // The body's size is logged (requestBodySize): AWS measures what it inspects, at most the limit.
+    const oversize = str(bodyOpts.oversize_handling) || "CONTINUE";
+    const limit = ctx.acl.bodyInspectionLimitBytes;
+    return (req) => {
+      const n = req.record.requestBodySize;
+      if (typeof n !== "number") return req.uncertain("body size not logged");
+      if (n > limit) {
+        if (oversize === "MATCH") return YES;
+        if (oversize === "NO_MATCH") return NO;
+        return cmp(limit) ? YES : NO;
+      }
+      return cmp(n) ? YES : NO;
+    };
+  }
+  return anyValue(compileField(ftm, ctx), body.text_transformation, (v) => cmp(v.length));
+}
+
+interface Cidrs {
+  v4: Array<[number, number]>;
+  v6: Array<[ipaddr.IPv6, number]>;
+}
+
+function parseCidrs(addresses: unknown): Cidrs {
+  const out: Cidrs = { v4: [], v6: [] };
+  for (const a of Array.isArray(addresses) ? addresses : []) {
+    try {
+      const [addr, bits] = ipaddr.parseCIDR(String(a));
+      if (addr.kind() === "ipv4") {
+        const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
+        out.v4.push([(v4int(addr as ipaddr.IPv4) & mask) >>> 0, mask]);
+      } else out.v6.push([addr as ipaddr.IPv6, bits]);
+    } catch {
+      // An invalid address matches nothing in AWS either (WG201 reports it).
+    }
+  }
+  return out;
+}
+
+const v4int = (a: ipaddr.IPv4): number => ((a.octets[0]! << 24) | (a.octets[1]! << 16) | (a.octets[2]! << 8) | a.octets[3]!) >>> 0;
+
+function inCidrs(ip: string, c: Cidrs): boolean | null {
+  let addr: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    addr = ipaddr.parse(ip.trim());
+  } catch {
+    return null;
+  }
+  if (addr.kind() === "ipv6" && (addr as ipaddr.IPv6).isIPv4MappedAddress()) addr = (addr as ipaddr.IPv6).toIPv4Address();
+  if (addr.kind() === "ipv4") {
+    const n = v4int(addr as ipaddr.IPv4);
+    for (const [net, mask] of c.v4) if (((n & mask) >>> 0) === net) return true;
+    return false;
+  }
+  for (const [net, bits] of c.v6) if ((addr as ipaddr.IPv6).match(net, bits)) return true;
+  return false;
+}
+
+function ipSetMatch(set: Obj, forwarded: Obj | undefined): Compiled {
+  const cidrs = parseCidrs(set.addresses);
+  if (!forwarded) {
+    return (req) => {
+      const r = inCidrs(req.record.httpRequest.clientIp, cidrs);
+      return r === null ? req.uncertain("client IP not an IP address") : r ? YES : NO;
+    };
+  }
+  const header = str(forwarded.header_name);
+  const fallback = str(forwarded.fallback_behavior) === "MATCH" ? YES : NO;
+  const position = str(forwarded.position) || "FIRST";
+  return (req) => {
+    const values = req.header(header);
+    if (values.some(isRedacted)) return req.uncertain(`header ${header} redacted in the log`);
+    if (values.length === 0) return fallback;
+    const ips = values.join(",").split(",").map((s) => s.trim()).filter((s) => s !== "");
+    const chosen = position === "ANY" ? ips : position === "LAST" ? ips.slice(-1) : ips.slice(0, 1);
+    if (chosen.length === 0) return fallback;
+    let valid = false;
+    for (const ip of chosen) {
+      const r = inCidrs(ip, cidrs);
+      if (r === true) return YES;
+      if (r === false) valid = true;
+    }
+    return valid ? NO : fallback;
+  };
+}
+
+function geoMatch(body: Obj): Compiled {
+  const codes = new Set((Array.isArray(body.country_codes) ? body.country_codes : []).map(String));
+  const forwarded = first(body, "forwarded_ip_config");
+  if (!forwarded) {
+    return (req) => {
+      const c = req.record.httpRequest.country;
+      if (!c || c === "-") return req.uncertain("country not logged");
+      return codes.has(c) ? YES : NO;
+    };
+  }
+  const header = str(forwarded.header_name);
+  const fallback = str(forwarded.fallback_behavior) === "MATCH" ? YES : NO;
+  return (req) => {
+    const values = req.header(header);
+    if (values.length === 0) return fallback;
+    // The log has the country of the client IP only; the forwarded address's country needs a geo database.
+    return req.uncertain(`country of the forwarded IP (${header}) not logged`);
+  };
+}
