@@ -15,6 +15,8 @@ export const LOGS_USAGE = `Options for logs (wafguard logs LOGS... [--plan PLAN 
   --format text|json|markdown     Output format (default: text)
   --diff                          Print only the exceptions as a unified diff of the .tf file (for git apply)
   --exception-mode block|count    Write the new rules in count first (default: block)
+  --pattern N                     Put pattern N's exception in the combined change and --diff (repeatable;
+                                  default: every verified pattern without a scanner or attack signal)
   --output FILE                   Write to FILE instead of stdout`;
 
 /** Resource types the logs command reads beyond the rules' own: the API's resources, for route templates. */
@@ -34,6 +36,7 @@ export async function runLogs(args: string[]): Promise<number> {
         diff: { type: "boolean" },
         "exception-mode": { type: "string", default: "block" },
         output: { type: "string" },
+        pattern: { type: "string", multiple: true },
       },
     });
   } catch (e) {
@@ -46,6 +49,10 @@ export async function runLogs(args: string[]): Promise<number> {
   const mode = values["exception-mode"] as string;
   if (mode !== "block" && mode !== "count") throw new UsageError(`--exception-mode must be one of block, count (got "${mode}")`);
 
+  const select = (values.pattern as string[] | undefined)?.flatMap((v) => v.split(",")).map((v) => {
+    if (!/^\d+$/.test(v.trim()) || Number(v) < 1) throw new UsageError(`--pattern takes pattern numbers as the report shows them (got "${v}")`);
+    return Number(v);
+  });
   const types = new Set([...modelTypes(), ...API_TYPES]);
   const plan = values.plan as string | undefined;
   const source = values.source as string | undefined;
@@ -59,6 +66,7 @@ export async function runLogs(args: string[]): Promise<number> {
   const result = await analyzeLogs({
     model: loaded?.model ?? null,
     mode: mode as ExceptionMode,
+    ...(select ? { select } : {}),
     logs: () => readWafLogs(positionals, progress ? { onProgress: progress } : {}),
   });
   if (progress) process.stderr.write("\r\x1b[K");

@@ -1,5 +1,6 @@
 /** `wafguard logs` output: the incident table (text), the JSON contract of traffic.md, and Markdown. */
 import type { LogsPattern, LogsResult } from "./logs";
+import { cdktfProps, moduleInput } from "./exceptions";
 import type { Signal } from "./patterns";
 
 export type LogsFormat = "text" | "json" | "markdown";
@@ -36,6 +37,7 @@ export function toJson(result: LogsResult): Record<string, unknown> {
         : null,
       verified: p.verified ? { unblocked: p.verified.unblocked, still_blocked: p.verified.still_blocked, uncertain: p.verified.uncertain, other_unblocked: p.verified.other_unblocked, newly_blocked: p.verified.newly_blocked, uncertain_reasons: p.verified.uncertain_reasons } : null,
       ...(p.not_offered ? { not_offered: p.not_offered } : {}),
+      selected: p.selected,
       rule_type: p.rule_type,
       rule_group: p.rule_group,
       label: p.label,
@@ -82,7 +84,8 @@ function verdictLine(p: LogsPattern): string {
   if (p.exception && p.verified) {
     const v = p.verified;
     const uncertain = v.uncertain ? `; ${n(v.uncertain)} of them uncertain (${Object.entries(v.uncertain_reasons).map(([why, c]) => `${why}: ${n(c)}`).join("; ")})` : "";
-    return `verified by replay: unblocks ${n(v.unblocked)} (this pattern exactly), ${n(v.still_blocked)} others stay blocked${uncertain}`;
+    const left = p.selected ? "" : "; not in the combined change (attack signals): pick it with --pattern";
+    return `verified by replay: unblocks ${n(v.unblocked)} (this pattern exactly), ${n(v.still_blocked)} others stay blocked${uncertain}${left}`;
   }
   return p.not_offered ?? "no exception";
 }
@@ -109,23 +112,28 @@ function text(r: LogsResult): string {
     out.push(`${pad}looks like attack: ${signalsLine(p, "attack")}`);
     out.push(`${pad}exception: ${verdictLine(p)}`);
   });
-  const offered = r.patterns.filter((p) => p.exception);
+  const offered = r.patterns.filter((p) => p.exception && p.selected);
+  const others = r.patterns.filter((p) => p.exception && !p.selected).map((p) => r.patterns.indexOf(p) + 1);
   if (offered.length) {
     out.push("", `Exceptions${r.mode === "count" ? " (the new rules written in count first: switch them to block once the logs agree)" : ""}:`);
     offered.forEach((p) => {
       const e = p.exception!;
       out.push("", `# ${r.patterns.indexOf(p) + 1}. ${p.method} ${p.path} (${ruleLabel(p)})${e.location ? ` — web ACL at ${e.location.file}:${e.location.line}` : ""}`);
       out.push(e.hcl);
-      if (e.cdktf) out.push("", "# WafProtectedApi props (CDKTF):", e.cdktf);
-      if (e.module) out.push("", "# modules/waf-api-gateway input:", e.module);
     });
+    const managed = offered.map((p) => p.exception!.waf_exception).filter((e) => e !== undefined);
+    if (managed.length) {
+      out.push("", "# The same for WafProtectedApi (CDKTF) props:", cdktfProps(managed));
+      out.push("", "# The same as modules/waf-api-gateway input:", moduleInput(managed));
+    }
     for (const c of r.combined) {
       const v = c.verified;
-      out.push("", `All exceptions of ${c.web_acl} together: ${c.exact ? "verified" : "NOT exact"} by replay: unblock ${n(v.unblocked)}, ${n(v.still_blocked)} stay blocked${v.uncertain ? `, ${n(v.uncertain)} uncertain` : ""}.`);
+      out.push("", `All ${offered.filter((p) => p.web_acl === c.web_acl).length} exceptions of ${c.web_acl} together: ${c.exact ? "verified" : "NOT exact"} by replay: unblock ${n(v.unblocked)}, ${n(v.still_blocked)} stay blocked${v.uncertain ? `, ${n(v.uncertain)} of the unblocked uncertain` : ""}.`);
       if (c.diff) out.push("Run with --diff for a patch of the web ACL's .tf file (git apply accepts it).");
       else if (c.diff_error) out.push(`No patch: ${c.diff_error}.`);
     }
   }
+  if (others.length) out.push("", `Verified exceptions of patterns ${others.join(", ")} are left out (attack signals): see --format json or markdown, or add them with --pattern.`);
   for (const [acl, count] of Object.entries(r.replay_mismatch)) out.push("", `Note: replaying ${acl} unchanged disagrees with the log on ${n(count)} request(s); the configuration given may not be the one that wrote the logs.`);
   for (const note of r.notes) out.push(`Note: ${note}.`);
   return `${out.join("\n")}\n`;

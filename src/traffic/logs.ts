@@ -26,7 +26,15 @@ export interface LogsOptions {
   mode?: ExceptionMode;
   /** Read the logs again (each call a fresh pass). */
   logs: () => AsyncIterable<LoggedRecord>;
+  /**
+   * Patterns (1-based, in report order) whose exceptions go into the combined change and the diff.
+   * Default: every verified pattern without an attack signal (scanner agent, attack-signature rule, probing client).
+   */
+  select?: number[];
 }
+
+/** Signals that keep a pattern's exception out of the combined change unless the user picks it. */
+const ATTACK_SIGNALS = new Set(["scanner_user_agent", "attack_signature_rule", "probing_clients"]);
 
 export interface PatternException {
   hcl: string;
@@ -42,6 +50,8 @@ export interface LogsPattern extends Pattern {
   exception: PatternException | null;
   not_offered?: string;
   verified: Verification | null;
+  /** The exception is part of the combined change (and of --diff). */
+  selected: boolean;
 }
 
 export interface LogsResult extends Omit<PatternSummary, "patterns"> {
@@ -65,7 +75,7 @@ export async function analyzeLogs(options: LogsOptions): Promise<LogsResult> {
   for await (const { record } of options.logs()) collector.add(record);
   const summary = collector.summary();
 
-  const patterns: LogsPattern[] = summary.patterns.map((p) => ({ ...p, exception: null, verified: null }));
+  const patterns: LogsPattern[] = summary.patterns.map((p) => ({ ...p, exception: null, verified: null, selected: false }));
   const changes = new Map<LogsPattern, ExceptionChange>();
   patterns.forEach((p, i) => {
     if (i >= MAX_VERIFIED_PATTERNS) {
@@ -100,6 +110,9 @@ export async function analyzeLogs(options: LogsOptions): Promise<LogsResult> {
       continue;
     }
     p.exception = writeException(p, change, acls.get(p.web_acl)!, model, mode);
+    const index = patterns.indexOf(p) + 1;
+    p.selected = options.select ? options.select.includes(index) : !p.signals.some((s) => ATTACK_SIGNALS.has(s.name) && s.count > 0);
+    if (!p.selected) continue;
     (offered.get(p.web_acl) ?? offered.set(p.web_acl, []).get(p.web_acl)!).push([p, change]);
   }
 
