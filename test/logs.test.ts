@@ -259,3 +259,148 @@ describe("logs: command line", () => {
     }
   });
 });
+
+describe("logs: verified by replay (the real reader and evaluator)", () => {
+  const logs = join(EXAMPLE, "waf-logs");
+  const { EXPECTED } = generator;
+  type JsonPattern = { rule: string; managed_rule: string | null; method: string; path: string; requests: number; exception: { hcl: string; cdktf?: string; module?: string } | null; verified: { unblocked: number; still_blocked: number; uncertain: number; other_unblocked: number; newly_blocked: number } | null; selected: boolean; not_offered?: string; signals: unknown[]; clients: number; share: number; web_acl: string; action: string };
+  let report: { version: number; records: number; from: string; to: string; blocked: number; actions: Record<string, number>; patterns: JsonPattern[]; combined: Array<{ exact: boolean; verified: { unblocked: number; still_blocked: number; uncertain: number }; diff: string }> };
+
+  before(() => {
+    const r = runCli(["logs", logs, "--source", EXAMPLE, "--format", "json"]);
+    assert.equal(r.status, 0, r.stderr);
+    report = JSON.parse(r.stdout);
+  });
+
+  it("--format json follows traffic.md's contract", () => {
+    for (const key of ["version", "records", "from", "to", "blocked", "actions", "patterns"]) assert.ok(key in report, key);
+    assert.equal(report.version, 1);
+    assert.equal(report.records, 2306);
+    assert.deepEqual(report.actions, { BLOCK: 306, ALLOW: 2000 });
+    for (const p of report.patterns) {
+      for (const key of ["web_acl", "rule", "managed_rule", "action", "method", "path", "requests", "clients", "share", "signals", "exception", "verified"]) assert.ok(key in p, key);
+      assert.equal(p.web_acl, ACL);
+    }
+  });
+
+  it("each legitimate pattern's exception unblocks exactly its requests; the replay says they are uncertain, not exact", () => {
+    for (const want of [EXPECTED.uploads, EXPECTED.health]) {
+      const p = report.patterns.find((x) => x.path === want.path && x.method === want.method && x.rule === "common")!;
+      assert.equal(p.requests, want.requests);
+      assert.equal(p.verified!.unblocked, want.requests);
+      assert.equal(p.verified!.still_blocked, report.blocked - want.requests);
+      assert.equal(p.verified!.other_unblocked, 0);
+      assert.equal(p.verified!.newly_blocked, 0);
+      // The group stopped at this sub-rule in the log: its later sub-rules were never evaluated.
+      assert.equal(p.verified!.uncertain, want.requests);
+      assert.ok(p.selected && p.exception!.cdktf && p.exception!.module);
+    }
+  });
+
+  it("the scanner's patterns are verified but left out of the combined change; the combined change keeps the scanner blocked", () => {
+    const scanner = report.patterns.filter((p) => p.rule === "block-admin" || p.managed_rule === "CrossSiteScripting_QUERYARGUMENTS" || p.managed_rule === "Log4JRCE_HEADER");
+    assert.equal(scanner.reduce((n, p) => n + p.requests, 0), EXPECTED.scanner.admin + EXPECTED.scanner.xss + EXPECTED.scanner.log4j);
+    assert.ok(scanner.every((p) => !p.selected));
+    const [combined] = report.combined;
+    assert.equal(combined.exact, true);
+    assert.equal(combined.verified.unblocked, EXPECTED.uploads.requests + EXPECTED.health.requests);
+    assert.equal(combined.verified.still_blocked, EXPECTED.scanner.admin + EXPECTED.scanner.xss + EXPECTED.scanner.log4j);
+  });
+
+  it("--diff applies with git apply to the example, and the patched .tf replays as verified: legitimate patterns through, scanner blocked", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wafguard-logs-e2e-"));
+    cpSync(join(EXAMPLE, "main.tf"), join(dir, "main.tf"));
+    const d = runCli(["logs", logs, "--source", ".", "--diff"], { cwd: dir });
+    assert.equal(d.status, 0, d.stderr);
+    assert.match(d.stdout, /^diff --git a\/main\.tf b\/main\.tf\n--- a\/main\.tf\n\+\+\+ b\/main\.tf\n@@ /);
+    writeFileSync(join(dir, "exceptions.diff"), d.stdout);
+    const applied = spawnSync("git", ["apply", "exceptions.diff"], { cwd: dir, encoding: "utf8" });
+    assert.equal(applied.status, 0, applied.stderr);
+
+    const before = aclFromModel(exampleModel(), ACL, "after")!;
+    const after = aclFromModel(exampleModel(dir), ACL, "after")!;
+    const { compileAcl, evaluateRequest, RateState } = await import("../src/traffic/evaluate");
+    const [was, now] = [compileAcl(before), compileAcl(after)];
+    const [r1, r2] = [new RateState(), new RateState()];
+    const counts = { through: 0, uncertain: 0, scannerBlocked: 0, scannerThrough: 0, allowedBlocked: 0 };
+    for (const rec of generator.generateRecords()) {
+      const v0 = evaluateRequest(was, rec, r1);
+      const v1 = evaluateRequest(now, rec, r2);
+      assert.equal(v0.action === "ALLOW", rec.action === "ALLOW", "the unchanged ACL reproduces the logged action");
+      if (rec.httpRequest.clientIp === EXPECTED.scanner.ip) {
+        if (v1.action === "ALLOW") counts.scannerThrough++;
+        else counts.scannerBlocked++;
+      } else if (rec.action === "BLOCK") {
+        if (v1.action === "ALLOW") counts.through++;
+        if (!v1.certain) counts.uncertain++;
+      } else if (v1.action !== "ALLOW") counts.allowedBlocked++;
+    }
+    assert.deepEqual(counts, {
+      through: EXPECTED.uploads.requests + EXPECTED.health.requests,
+      uncertain: EXPECTED.uploads.requests + EXPECTED.health.requests,
+      scannerBlocked: EXPECTED.scanner.admin + EXPECTED.scanner.xss + EXPECTED.scanner.log4j,
+      scannerThrough: 0,
+      allowedBlocked: 0,
+    });
+  });
+
+  it("--pattern picks which exceptions go into the change; --exception-mode count writes the new rule in count", () => {
+    const r = runCli(["logs", logs, "--source", EXAMPLE, "--diff", "--pattern", "2", "--exception-mode", "count"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /\+ {4}name {5}= "common-NoUserAgent_HEADER-except"\n\+ {4}priority = 2\n\+ {4}action \{\n\+ {6}count \{\}/);
+    assert.doesNotMatch(r.stdout, /SizeRestrictions_BODY/);
+  });
+
+  it("an exception whose scope would also let another pattern through is not offered", async () => {
+    // /prod/orders/{id} as a literal path pattern (no configuration): its regex also matches /prod/orders/export,
+    // which the same sub-rule blocked as a pattern of its own.
+    const dir = mkdtempSync(join(tmpdir(), "wafguard-logs-narrow-"));
+    writeFileSync(join(dir, "main.tf"), readFileSync(join(EXAMPLE, "main.tf"), "utf8").replace(/resource "aws_api_gateway_resource"[^]*?\n}\n/g, ""));
+    const label = "awswaf:managed:aws:core-rule-set:SizeRestrictions_Body";
+    const records = [
+      ...Array.from({ length: 5 }, (_, i) => record({ ip: `203.0.113.${i}`, method: "GET", uri: `/prod/orders/${100 + i}`, label })),
+      ...Array.from({ length: 3 }, () => record({ ip: "203.0.113.99", method: "GET", uri: "/prod/orders/export", label })),
+    ];
+    writeFileSync(join(dir, "waf.jsonl"), records.map((r) => JSON.stringify(r)).join("\n") + "\n");
+    const r = runCli(["logs", "waf.jsonl", "--source", ".", "--format", "json"], { cwd: dir });
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { patterns: JsonPattern[] };
+    const ids = out.patterns.find((p) => p.path === "/prod/orders/{id}")!;
+    const exp = out.patterns.find((p) => p.path === "/prod/orders/export")!;
+    assert.equal(ids.requests, 5);
+    assert.equal(ids.exception, null);
+    assert.match(ids.not_offered!, /also let through 3 blocked request\(s\) outside the pattern/);
+    assert.ok(exp.exception, exp.not_offered); // the literal path's regex matches only itself
+    assert.equal(exp.verified!.unblocked, 3);
+  });
+
+  it("bad log input: one line naming the file and line, exit 2", () => {
+    const dir = mkdtempSync(join(tmpdir(), "wafguard-logs-bad-"));
+    const good = JSON.stringify(record({}));
+    writeFileSync(join(dir, "corrupt.jsonl"), `${good}\n{"timestamp": 1, "webaclId": \n`);
+    writeFileSync(join(dir, "other.json"), JSON.stringify({ hello: "world" }));
+    for (const [file, message] of [
+      ["corrupt.jsonl", /corrupt\.jsonl:2: /],
+      ["other.json", /other\.json:1: not a WAF log record/],
+      ["missing.log", /missing\.log/],
+    ] as Array<[string, RegExp]>) {
+      const r = runCli(["logs", file], { cwd: dir });
+      assert.equal(r.status, 2, `${file}: ${r.stderr}`);
+      assert.match(r.stderr, message);
+      assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+      assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
+    }
+  });
+
+  it("text and Markdown show the table a person reads during an incident", () => {
+    const text = runCli(["logs", logs, "--source", EXAMPLE]);
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, /#\s+REQUESTS\s+CLIENTS\s+SHARE\s+ACTION\s+RULE \/ SUB-RULE\s+METHOD\s+ROUTE/);
+    assert.match(text.stdout, /\n1\s+150\s+15\s+6\.5%\s+BLOCK\s+common \/ SizeRestrictions_BODY\s+POST\s+\/prod\/orders\/\{id\}\/attachments/);
+    assert.match(text.stdout, /looks legitimate: 15\/15 clients also allowed · 150\/150 authenticated/);
+    assert.match(text.stdout, /All 2 exceptions of aws_wafv2_web_acl\.api together: verified by replay: unblock 246, 60 stay blocked/);
+    const md = runCli(["logs", logs, "--source", EXAMPLE, "--format", "markdown"]);
+    assert.match(md.stdout, /\| 1 \| 150 \| 15 \| 6\.5% \| BLOCK \| common \/ SizeRestrictions_BODY \| POST \| `\/prod\/orders\/\{id\}\/attachments` \|/);
+    assert.match(md.stdout, /```diff\ndiff --git a\//);
+  });
+});
