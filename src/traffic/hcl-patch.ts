@@ -23,7 +23,7 @@ export class PatchError extends Error {}
  * `aclValues` are the ACL's values (plan shape), for priorities. Throws PatchError when the source
  * cannot be edited safely (a dynamic rule block, a rule not found).
  */
-export function exceptionEdits(text: string, blockLine: number, aclValues: Block, changes: ExceptionChange[], mode: ExceptionMode, note: (aclRule: string) => string): Edit[] {
+export function exceptionEdits(text: string, blockLine: number, aclValues: Block, changes: ExceptionChange[], mode: ExceptionMode, note: (aclRule: string, subRule: string | null) => string): Edit[] {
   const lines = text.split("\n");
   const depth = depthAtLineStart(lines);
   const start = blockLine - 1;
@@ -54,7 +54,8 @@ export function exceptionEdits(text: string, blockLine: number, aclValues: Block
     const added = exceptionRules(ruleValues, exceptions, mode);
     const ruleIndent = indentOf(lines[ruleBlock.start]);
     const text: string[] = [];
-    for (const a of added) text.push("", `${ruleIndent}# ${note(aclRule)}`, ...renderBlock("rule", a, ruleIndent));
+    const subRules = [...new Set(exceptions.map((e) => e.rule))]; // exceptionRules writes one rule per sub-rule, in this order
+    added.forEach((a, i) => text.push("", `${ruleIndent}# ${note(aclRule, subRules[i] ?? null)}`, ...renderBlock("rule", a, ruleIndent)));
     edits.push({ start: ruleBlock.end + 1, end: ruleBlock.end + 1, lines: text });
     for (const [name, priority] of priorityShifts(valueRules, ruleValues, added.length)) {
       const r = rules.find((x) => attribute(lines, depth, x, "name") === JSON.stringify(name));
@@ -73,7 +74,7 @@ export function exceptionEdits(text: string, blockLine: number, aclValues: Block
     edits.push({
       start: statement.start,
       end: statement.end + 1,
-      lines: [`${ind}# ${note(aclRule)}`, `${ind}statement {`, `${ind}  and_statement {`, `${ind}    statement {`, ...original, `${ind}    }`, ...nots, `${ind}  }`, `${ind}}`],
+      lines: [`${ind}# ${note(aclRule, null)}`, `${ind}statement {`, `${ind}  and_statement {`, `${ind}    statement {`, ...original, `${ind}    }`, ...nots, `${ind}  }`, `${ind}}`],
     });
   }
   return edits.sort((a, b) => a.start - b.start || a.end - b.end);

@@ -202,8 +202,8 @@ function aclDiff(model: Model, acl: AclConfig, changes: ExceptionChange[], mode:
   const source = resource?.source;
   if (!source?.line || !source.file.endsWith(".tf")) return null;
   const text = readFileSync(source.file, "utf8");
-  const note = (aclRule: string) => {
-    const ps = patterns.filter((p) => p.rule === aclRule);
+  const note = (aclRule: string, subRule: string | null) => {
+    const ps = patterns.filter((p) => p.rule === aclRule && (subRule === null || p.managed_rule === subRule));
     const scopes = ps.map((p) => `${p.method} ${p.path}`).join(", ");
     return `wafguard logs: exception for ${scopes} (${ps.reduce((n, p) => n + p.requests, 0)} logged requests, verified by replay)${mode === "count" ? "; in count first" : ""}`;
   };
