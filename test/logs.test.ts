@@ -320,7 +320,7 @@ describe("logs: verified by replay (the real reader and evaluator)", () => {
     const before = aclFromModel(exampleModel(), ACL, "after")!;
     const after = aclFromModel(exampleModel(dir), ACL, "after")!;
     const { compileAcl, evaluateRequest, RateState } = await import("../src/traffic/evaluate");
-    const [was, now] = [compileAcl(before), compileAcl(after)];
+    const [was, now] = [compileAcl(before), compileAcl(after, { logged: before })]; // the log speaks for the rules the patch left unchanged
     const [r1, r2] = [new RateState(), new RateState()];
     const counts = { through: 0, uncertain: 0, scannerBlocked: 0, scannerThrough: 0, allowedBlocked: 0 };
     for (const rec of generator.generateRecords()) {
@@ -402,5 +402,65 @@ describe("logs: verified by replay (the real reader and evaluator)", () => {
     const md = runCli(["logs", logs, "--source", EXAMPLE, "--format", "markdown"]);
     assert.match(md.stdout, /\| 1 \| 150 \| 15 \| 6\.5% \| BLOCK \| common \/ SizeRestrictions_BODY \| POST \| `\/prod\/orders\/\{id\}\/attachments` \|/);
     assert.match(md.stdout, /```diff\ndiff --git a\//);
+  });
+});
+
+describe("logs: --plan", () => {
+  it("reads the web ACL that wrote the logs from the plan's `before`, and places the diff with --source", () => {
+    const acl = exampleModel().resources.find((r) => r.address === ACL)!;
+    const enforced = structuredClone(acl.values);
+    const counted = structuredClone(acl.values) as { rule: Array<Record<string, unknown>> };
+    for (const r of counted.rule) if (r.override_action) r.override_action = [{ count: [{}] }]; // the plan counts every group
+    const plan = {
+      format_version: "1.2",
+      terraform_version: "1.9.8",
+      resource_changes: [{ address: ACL, mode: "managed", type: "aws_wafv2_web_acl", name: "api", provider_name: "registry.terraform.io/hashicorp/aws", change: { actions: ["update"], before: enforced, after: counted, after_unknown: {} } }],
+    };
+    const dir = mkdtempSync(join(tmpdir(), "wafguard-logs-plan-"));
+    writeFileSync(join(dir, "plan.json"), JSON.stringify(plan));
+    const r = runCli(["logs", join(EXAMPLE, "waf-logs"), "--plan", join(dir, "plan.json"), "--source", EXAMPLE, "--format", "json"]);
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { patterns: Array<{ managed_rule: string | null; path: string; requests: number; exception: { location?: { file: string; line: number } } | null; verified: { unblocked: number } | null }>; combined: Array<{ diff: string | null; exact: boolean }>; replay_mismatch: Record<string, number> };
+    assert.deepEqual(out.replay_mismatch, {}, "the `before` ACL reproduces the logged actions");
+    // Without the API's resources in the plan, routes are literal paths with IDs collapsed.
+    const uploads = out.patterns.find((p) => p.managed_rule === "SizeRestrictions_BODY")!;
+    assert.equal(uploads.path, "/prod/orders/{id}/attachments");
+    assert.equal(uploads.verified!.unblocked, 150);
+    assert.match(uploads.exception!.location!.file, /examples\/logs\/main\.tf$/);
+    assert.equal(uploads.exception!.location!.line, 48);
+    assert.equal(out.combined[0].exact, true);
+    assert.match(out.combined[0].diff!, /^diff --git a\/.*examples\/logs\/main\.tf/);
+  });
+});
+
+describe("logs: rate-based rules", () => {
+  it("raises the limit to the observed peak per IP plus the stated margin, verified by replay, as a diff of the limit", () => {
+    // A partner's batch job: 2,400 requests in 4 minutes; the 2,000 limit per 5 minutes blocked the last 400.
+    const start = Date.UTC(2026, 10, 23, 9);
+    const batch: WafLogRecord[] = Array.from({ length: 2400 }, (_, i) => {
+      const r = record({ ip: "198.51.100.20", method: "POST", uri: "/prod/orders", headers: [{ name: "User-Agent", value: "aws-sdk-java/2.25" }, { name: "Authorization", value: "Bearer x" }], ts: start + i * 100, action: i < 2000 ? "ALLOW" : "BLOCK", sub: null });
+      if (i >= 2000) {
+        r.terminatingRuleId = "rate-per-ip";
+        r.terminatingRuleType = "RATE_BASED";
+        r.rateBasedRuleList = [{ rateBasedRuleName: "rate-per-ip", limitKey: "IP", maxRateAllowed: 2000, evaluationWindowSec: "300" }];
+        r.ruleGroupList = [];
+      } else r.ruleGroupList!.push({ ruleGroupId: "AWS#AWSManagedRulesKnownBadInputsRuleSet", terminatingRule: null, nonTerminatingMatchingRules: [], excludedRules: null });
+      return r;
+    });
+    const dir = mkdtempSync(join(tmpdir(), "wafguard-logs-rate-"));
+    cpSync(join(EXAMPLE, "main.tf"), join(dir, "main.tf"));
+    writeFileSync(join(dir, "waf.jsonl"), batch.map((r) => JSON.stringify(r)).join("\n") + "\n");
+    const r = runCli(["logs", "waf.jsonl", "--source", ".", "--format", "json"], { cwd: dir });
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { patterns: Array<{ rule: string; requests: number; exception: { hcl: string; cdktf?: string; module?: string } | null; not_offered?: string; verified: { unblocked: number; other_unblocked: number } | null }>; combined: Array<{ exact: boolean; diff: string }> };
+    const [p] = out.patterns;
+    assert.equal(p.rule, "rate-per-ip");
+    assert.equal(p.requests, 400);
+    assert.ok(p.exception, p.not_offered);
+    assert.equal(p.verified!.unblocked, 400);
+    assert.match(p.exception.hcl, /the busiest IP sent 2400 requests within 300 s; 20% above that\nlimit = 2880$/);
+    assert.match(p.exception.cdktf!, /^rateLimit: 2880,/);
+    assert.match(p.exception.module!, /^rate_limit = 2880 /);
+    assert.match(out.combined[0].diff, /\n-        limit              = 2000\n\+        # wafguard logs: .*\n\+        limit              = 2880\n/);
   });
 });

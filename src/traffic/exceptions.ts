@@ -31,13 +31,25 @@ export type ExceptionMode = "block" | "count";
 /** One exception for one pattern, against one ACL rule. */
 export type ExceptionChange =
   | { kind: "managed-sub-rule"; aclRule: string; exception: WafException }
-  | { kind: "custom-rule"; aclRule: string; method: string; path: string };
+  | { kind: "custom-rule"; aclRule: string; method: string; path: string }
+  /** A rate-based rule's limit raised to the observed peak per key over its window, plus RATE_MARGIN. */
+  | { kind: "rate-limit"; aclRule: string; limit: number; peak: number; windowSec: number };
+
+/** Headroom above the observed peak when a rate limit is raised (AWS counts approximately). */
+export const RATE_MARGIN = 0.2;
+/** AWS WAF API Reference, RateBasedStatement: Limit is 10 to 2,000,000,000. */
+const RATE_LIMIT_RANGE = [10, 2_000_000_000] as const;
+
+/** The limit the logs justify: the peak per key in one window, with RATE_MARGIN headroom. */
+export function raisedLimit(peak: number): number {
+  return Math.min(RATE_LIMIT_RANGE[1], Math.max(RATE_LIMIT_RANGE[0], Math.ceil(peak * (1 + RATE_MARGIN))));
+}
 
 type Values = Record<string, unknown>;
 type Block = Record<string, unknown>;
 
 /** The exception a pattern calls for, or why none is offered. */
-export function exceptionFor(pattern: Pattern, aclValues: Values | null): ExceptionChange | { notOffered: string } {
+export function exceptionFor(pattern: Pattern, aclValues: Values | null, peaks?: Map<string, { peak: number; windowSec: number }>): ExceptionChange | { notOffered: string } {
   if (pattern.path === OTHER_PATHS) return { notOffered: "routes beyond the pattern cap are grouped; no single scope to exempt" };
   if (!aclValues) return { notOffered: "the web ACL's configuration is not known (give --plan, --source or cdktf.out)" };
   const rule = rulesOf(aclValues).find((r) => r.name === pattern.rule);
@@ -51,7 +63,13 @@ export function exceptionFor(pattern: Pattern, aclValues: Values | null): Except
     return { kind: "managed-sub-rule", aclRule: pattern.rule, exception };
   }
   if (first(first(rule, "statement"), "rule_group_reference_statement")) return { notOffered: "exceptions for your own rule groups are not written yet (count the sub-rule in the group itself)" };
-  if (first(first(rule, "statement"), "rate_based_statement")) return { notOffered: "rate-based rules: raise the limit or scope down by the observed peak; not written yet" };
+  const rate = first(first(rule, "statement"), "rate_based_statement");
+  if (rate) {
+    const peak = peaks?.get(pattern.rule);
+    if (String(rate.aggregate_key_type ?? "IP") !== "IP") return { notOffered: `rate-based rule with ${String(rate.aggregate_key_type)} keys: only per-IP peaks are measured` };
+    if (!peak) return { notOffered: "no peak per key was measured for this rate-based rule" };
+    return { kind: "rate-limit", aclRule: pattern.rule, limit: raisedLimit(peak.peak), peak: peak.peak, windowSec: peak.windowSec };
+  }
   if (first(first(rule, "statement"), "ip_set_reference_statement")) return { notOffered: "IP-set rules: remove the entry that holds these clients; not written yet" };
   if (!first(rule, "action")) return { notOffered: `rule "${pattern.rule}" has no action block` };
   return { kind: "custom-rule", aclRule: pattern.rule, method: pattern.method, path: pattern.path };
@@ -75,6 +93,11 @@ export function applyExceptions(aclValues: Values, changes: ExceptionChange[], m
   for (const [aclRule, scopes] of groupCustom(changes)) {
     const rule = rules.find((r) => r.name === aclRule);
     if (rule) rule.statement = [narrowedStatement(first(rule, "statement") ?? {}, scopes)];
+  }
+  for (const change of changes) {
+    if (change.kind !== "rate-limit") continue;
+    const rate = first(first(rules.find((r) => r.name === change.aclRule), "statement"), "rate_based_statement");
+    if (rate) rate.limit = change.limit;
   }
   values.rule = rules;
   return values;

@@ -64,6 +64,15 @@ export function exceptionEdits(text: string, blockLine: number, aclValues: Block
       edits.push({ start: at, end: at + 1, lines: [lines[at].replace(/=\s*\d+/, `= ${priority}`)] });
     }
   }
+  for (const change of changes) {
+    if (change.kind !== "rate-limit") continue;
+    const ruleBlock = ruleNamed(change.aclRule);
+    const statement = childBlocks(lines, depth, ruleBlock.start, ruleBlock.end, "statement")[0];
+    const rate = statement && childBlocks(lines, depth, statement.start, statement.end, "rate_based_statement")[0];
+    const at = rate && attributeLine(lines, depth, rate, "limit");
+    if (at === undefined || !/=\s*\d+\s*(#.*|\/\/.*)?$/.test(lines[at])) throw new PatchError(`rule "${change.aclRule}": the rate limit is not a literal number in the source`);
+    edits.push({ start: at, end: at + 1, lines: [`${indentOf(lines[at])}# ${note(change.aclRule, null)}`, lines[at].replace(/=\s*\d+/, `= ${change.limit}`)] });
+  }
   for (const [aclRule, scopes] of groupCustom(changes)) {
     const ruleBlock = ruleNamed(aclRule);
     const statement = childBlocks(lines, depth, ruleBlock.start, ruleBlock.end, "statement")[0];

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import type { Model } from "../model";
 import { aclFromModel, type AclConfig } from "./acl";
 import {
-  applyExceptions, cdktfProps, exceptionFor, exceptionRules, countOverride, moduleInput, narrowedStatement, rulesOf,
+  applyExceptions, cdktfProps, exceptionFor, exceptionRules, countOverride, moduleInput, narrowedStatement, RATE_MARGIN, rulesOf,
   type ExceptionChange, type ExceptionMode, type WafException,
 } from "./exceptions";
 import { exceptionEdits, PatchError, unifiedDiff } from "./hcl-patch";
@@ -15,6 +15,7 @@ import { renderBlock } from "./hcl-render";
 import { parseWebAclArn, type LoggedRecord, type WafLogRecord } from "./log-record";
 import { keyString, PatternCollector, patternKeyOf, type Pattern, type PatternSummary } from "./patterns";
 import { RouteTable, routeTemplates } from "./routes";
+import { RateState } from "./evaluate";
 import { isExact, verifyCandidates, type Candidate, type Verification } from "./verify";
 
 /** Exceptions are verified for the patterns with the most requests, up to this many (each one is a replay). */
@@ -76,25 +77,34 @@ export async function analyzeLogs(options: LogsOptions): Promise<LogsResult> {
   const summary = collector.summary();
 
   const patterns: LogsPattern[] = summary.patterns.map((p) => ({ ...p, exception: null, verified: null, selected: false }));
+  const peaks = await ratePeaks(patterns.slice(0, MAX_VERIFIED_PATTERNS), acls, options.logs, aclOf);
   const changes = new Map<LogsPattern, ExceptionChange>();
+  const rateChanges = new Map<string, ExceptionChange>(); // one per rate-based rule, shared by its patterns
   patterns.forEach((p, i) => {
     if (i >= MAX_VERIFIED_PATTERNS) {
       p.not_offered = `not verified: only the ${MAX_VERIFIED_PATTERNS} largest patterns are replayed`;
       return;
     }
     const acl = acls.get(p.web_acl);
-    const change = exceptionFor(p, acl?.values ?? null);
+    const change = exceptionFor(p, acl?.values ?? null, peaks.get(p.web_acl));
     if ("notOffered" in change) p.not_offered = change.notOffered;
-    else changes.set(p, change);
+    else if (change.kind === "rate-limit") {
+      const id = `${p.web_acl}\u0000${change.aclRule}`;
+      changes.set(p, rateChanges.get(id) ?? rateChanges.set(id, change).get(id)!);
+    } else changes.set(p, change);
   });
   if (changes.size === 0) return { version: 1, ...summary, patterns, mode, combined: [], replay_mismatch: {} };
 
-  // One candidate per pattern, and one per web ACL with all its offered exceptions (checked after the first pass).
-  const candidates: Candidate[] = [];
+  // One candidate per exception (a raised rate limit serves all its rule's patterns), and one per web ACL with
+  // all its chosen exceptions (checked after the first pass).
+  const byChange = new Map<ExceptionChange, Candidate>();
   for (const [p, change] of changes) {
     const acl = acls.get(p.web_acl)!;
-    candidates.push({ id: keyString(p), acl: p.web_acl, patched: { ...acl, values: applyExceptions(acl.values, [change]) }, patterns: new Set([keyString(p)]), expected: p.requests });
+    const c = byChange.get(change) ?? byChange.set(change, { id: String(byChange.size), acl: p.web_acl, patched: { ...acl, values: applyExceptions(acl.values, [change]) }, patterns: new Set(), expected: 0 }).get(change)!;
+    c.patterns.add(keyString(p));
+    c.expected += p.requests;
   }
+  const candidates = [...byChange.values()];
   const patternOf = (r: WafLogRecord) => {
     const k = patternKeyOf(r, routes, aclName);
     return k ? keyString(k) : null;
@@ -103,10 +113,11 @@ export async function analyzeLogs(options: LogsOptions): Promise<LogsResult> {
   const first = await verifyCandidates(acls, candidates, options.logs(), aclOfRecord, patternOf);
   const offered = new Map<string, Array<[LogsPattern, ExceptionChange]>>();
   for (const [p, change] of changes) {
-    const v = first.results.get(keyString(p))!;
+    const candidate = byChange.get(change)!;
+    const v = first.results.get(candidate.id)!;
     p.verified = v;
-    if (!isExact(v, p.requests)) {
-      p.not_offered = whyNotExact(v, p.requests);
+    if (!isExact(v, candidate.expected)) {
+      p.not_offered = whyNotExact(v, candidate.expected);
       continue;
     }
     p.exception = writeException(p, change, acls.get(p.web_acl)!, model, mode);
@@ -120,7 +131,7 @@ export async function analyzeLogs(options: LogsOptions): Promise<LogsResult> {
   if (offered.size) {
     const all: Candidate[] = [...offered].map(([address, list]) => ({
       id: address, acl: address,
-      patched: { ...acls.get(address)!, values: applyExceptions(acls.get(address)!.values, list.map(([, c]) => c)) },
+      patched: { ...acls.get(address)!, values: applyExceptions(acls.get(address)!.values, unique(list.map(([, c]) => c))) },
       patterns: new Set(list.map(([p]) => keyString(p))),
       expected: list.reduce((n, [p]) => n + p.requests, 0),
     }));
@@ -130,7 +141,7 @@ export async function analyzeLogs(options: LogsOptions): Promise<LogsResult> {
       const list = offered.get(c.acl)!;
       const entry: LogsResult["combined"][number] = { web_acl: c.acl, verified: v, exact: isExact(v, c.expected), diff: null };
       try {
-        entry.diff = aclDiff(model!, acls.get(c.acl)!, list.map(([, ch]) => ch), mode, list.map(([p]) => p));
+        entry.diff = aclDiff(model!, acls.get(c.acl)!, unique(list.map(([, ch]) => ch)), mode, list.map(([p]) => p));
       } catch (e) {
         if (!(e instanceof PatchError)) throw e;
         entry.diff_error = e.message;
@@ -139,6 +150,46 @@ export async function analyzeLogs(options: LogsOptions): Promise<LogsResult> {
     }
   }
   return { version: 1, ...summary, patterns, mode, combined, replay_mismatch: Object.fromEntries(first.baselineMismatch) };
+}
+
+function unique<T>(list: T[]): T[] {
+  return [...new Set(list)];
+}
+
+/**
+ * The peak requests per client IP within one evaluation window, for each rate-based rule that blocked a
+ * pattern: one more pass, counting every request of the web ACL per IP (the replay's own window counter,
+ * bounded: keys leave it once their window has passed).
+ */
+async function ratePeaks(
+  patterns: Pattern[],
+  acls: Map<string, AclConfig>,
+  logs: () => AsyncIterable<LoggedRecord>,
+  aclOf: (webaclId: string) => string | null,
+): Promise<Map<string, Map<string, { peak: number; windowSec: number }>>> {
+  const rules = new Map<string, Map<string, number>>(); // acl → rule → window (s)
+  for (const p of patterns) {
+    if (p.rule_type !== "RATE_BASED") continue;
+    const rule = rulesOf(acls.get(p.web_acl)?.values ?? {}).find((r) => r.name === p.rule);
+    const statement = (rule?.statement as Array<Record<string, unknown>> | undefined)?.[0]?.rate_based_statement as Array<Record<string, unknown>> | undefined;
+    if (!statement?.[0]) continue;
+    const windowSec = Number(statement[0].evaluation_window_sec ?? 300);
+    (rules.get(p.web_acl) ?? rules.set(p.web_acl, new Map()).get(p.web_acl)!).set(p.rule, windowSec);
+  }
+  const out = new Map<string, Map<string, { peak: number; windowSec: number }>>();
+  if (rules.size === 0) return out;
+  const state = new RateState();
+  for await (const { record } of logs()) {
+    const acl = aclOf(record.webaclId);
+    const forAcl = acl ? rules.get(acl) : undefined;
+    if (!forAcl) continue;
+    for (const [rule, windowSec] of forAcl) {
+      const n = state.count(`${acl}\u0000${rule}`, record.httpRequest.clientIp, record.timestamp, windowSec * 1000);
+      const peaks = out.get(acl!) ?? out.set(acl!, new Map()).get(acl!)!;
+      if (n > (peaks.get(rule)?.peak ?? 0)) peaks.set(rule, { peak: n, windowSec });
+    }
+  }
+  return out;
 }
 
 function whyNotExact(v: Verification, expected: number): string {
@@ -180,6 +231,16 @@ function writeException(p: LogsPattern, change: ExceptionChange, acl: AclConfig,
   const resource = model?.resources.find((r) => r.address === acl.address);
   const location = resource?.source?.line ? { file: resource.source.file, line: resource.source.line } : undefined;
   const rule = rulesOf(acl.values).find((r) => r.name === change.aclRule)!;
+  if (change.kind === "rate-limit") {
+    const why = `the busiest IP sent ${change.peak} requests within ${change.windowSec} s; ${RATE_MARGIN * 100}% above that`;
+    const out: PatternException = {
+      hcl: [`# Rule "${change.aclRule}", rate_based_statement (it covers every pattern this rule blocked): ${why}`, `limit = ${change.limit}`].join("\n"),
+      // The construct and the module count per IP over 5 minutes: their prop is the same limit only for that window.
+      ...(change.windowSec === 300 ? { cdktf: `rateLimit: ${change.limit}, // ${why}`, module: `rate_limit = ${change.limit} # ${why}` } : {}),
+    };
+    if (location) out.location = location;
+    return out;
+  }
   if (change.kind === "managed-sub-rule") {
     const hcl = [
       `# In rule "${change.aclRule}", managed_rule_group_statement "${change.exception.ruleGroup}":`,

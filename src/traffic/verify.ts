@@ -52,7 +52,9 @@ export async function verifyCandidates(
   for (const c of candidates) {
     const v: Verification = { unblocked: 0, uncertain: 0, still_blocked: 0, other_unblocked: 0, newly_blocked: 0, pattern_still_blocked: 0, uncertain_reasons: {} };
     results.set(c.id, v);
-    (byAcl.get(c.acl) ?? byAcl.set(c.acl, []).get(c.acl)!).push({ c, compiled: compileAcl(c.patched), rate: new RateState(), v });
+    // What the log knows holds only for the rules the exception leaves as the logging ACL had them.
+    const compiled = compileAcl(c.patched, { logged: acls.get(c.acl) ?? null });
+    (byAcl.get(c.acl) ?? byAcl.set(c.acl, []).get(c.acl)!).push({ c, compiled, rate: new RateState(), v });
   }
   const baselineMismatch = new Map<string, number>();
   for await (const { record } of logs) {
