@@ -1,0 +1,329 @@
+/**
+ * The evaluator, statement by statement and transformation by transformation, against the behaviour AWS
+ * documents (AWS WAF Developer Guide: "Rule statements", "Request components", "Using text transformations
+ * in AWS WAF" https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-transformation.html,
+ * "Rate-based rule statement"; API Reference "TextTransformation").
+ */
+import { strict as assert } from "node:assert";
+import { createHash } from "node:crypto";
+import { compileAcl, evaluateRequest, RateState, type Verdict } from "../src/traffic/evaluate";
+import { TRANSFORMS } from "../src/traffic/evaluate/transform";
+import type { WafLogRecord } from "../src/traffic/log-record";
+import { aclConfig, aclValues, action, byteMatch, field, groupRule, logRecord, rule, tt } from "./traffic-helpers";
+
+type Obj = Record<string, unknown>;
+
+/** The verdict of a one-rule ACL (block on match, allow by default) for a record. */
+function verdict(statement: Obj, record: WafLogRecord, sets: Parameters<typeof aclConfig>[1] = {}, extra: Obj = {}): Verdict {
+  const acl = aclConfig(aclValues([rule("r", 0, statement)], "allow", extra), sets);
+  return evaluateRequest(compileAcl(acl, { logged: null }), record, new RateState());
+}
+const blocks = (statement: Obj, record: WafLogRecord, sets?: Parameters<typeof aclConfig>[1], extra?: Obj): boolean => {
+  const v = verdict(statement, record, sets, extra);
+  assert.ok(v.certain, `expected a certain verdict, got uncertain: ${v.why}`);
+  return v.action === "BLOCK";
+};
+const uncertain = (statement: Obj, record: WafLogRecord, sets?: Parameters<typeof aclConfig>[1]): string => {
+  const v = verdict(statement, record, sets);
+  assert.equal(v.certain, false, "expected an uncertain verdict");
+  return v.why ?? "";
+};
+const req = (h: Partial<WafLogRecord["httpRequest"]>, over: Partial<WafLogRecord> = {}) => logRecord({ ...over, httpRequest: h });
+const bin = (s: string): string => Buffer.from(s, "utf8").toString("latin1");
+
+describe("traffic: text transformations (AWS's documented behaviour)", () => {
+  const t = (name: string, input: string): string => TRANSFORMS[name]!(input);
+  it("every type of the API's TextTransformation enum (2023 list) is implemented", () => {
+    const documented = "NONE COMPRESS_WHITE_SPACE HTML_ENTITY_DECODE LOWERCASE CMD_LINE URL_DECODE BASE64_DECODE HEX_DECODE MD5 REPLACE_COMMENTS ESCAPE_SEQ_DECODE SQL_HEX_DECODE CSS_DECODE JS_DECODE NORMALIZE_PATH NORMALIZE_PATH_WIN REMOVE_NULLS REPLACE_NULLS BASE64_DECODE_EXT URL_DECODE_UNI UTF8_TO_UNICODE".split(" ");
+    for (const d of documented) assert.ok(TRANSFORMS[d], d);
+  });
+  it("CMD_LINE: deletes \\ \" ' ^, spaces before / and (, , and ; become spaces, spaces compressed, lowercase", () => {
+    assert.equal(t("CMD_LINE", `C^AT  "/etc/pa\\ss'wd" ;LS ,X  (Y)`), "cat/etc/passwd ls x(y)");
+  });
+  it("COMPRESS_WHITE_SPACE: \\f \\t \\n \\r \\v and NBSP (160) become one space", () => {
+    assert.equal(t("COMPRESS_WHITE_SPACE", "a\f\t\n\r\v\xa0b  c"), "a b c");
+  });
+  it("HTML_ENTITY_DECODE: &quot; &nbsp; &lt; &gt; &#xhhhh; &#nnnn;", () => {
+    assert.equal(t("HTML_ENTITY_DECODE", "&lt;script&gt;&quot;&#x41;&#66;&nbsp;"), '<script>"AB\xa0');
+  });
+  it("LOWERCASE: A-Z only", () => assert.equal(t("LOWERCASE", "SeLeCt Ä"), "select Ä"));
+  it("URL_DECODE and URL_DECODE_UNI (%uHHHH, full-width ASCII)", () => {
+    assert.equal(t("URL_DECODE", "%3Cscript%3E+x%zz"), "<script> x%zz");
+    assert.equal(t("URL_DECODE_UNI", "%u0041%uFF1C%41"), "A<A");
+  });
+  it("BASE64_DECODE stops at an invalid character; BASE64_DECODE_EXT ignores them", () => {
+    assert.equal(t("BASE64_DECODE", "c2VsZWN0"), "select");
+    assert.equal(t("BASE64_DECODE_EXT", "c2V$sZW.N0"), "select");
+  });
+  it("HEX_DECODE, SQL_HEX_DECODE (0x414243 is ABC)", () => {
+    assert.equal(t("HEX_DECODE", "414243"), "ABC");
+    assert.equal(t("SQL_HEX_DECODE", "select 0x414243"), "select ABC");
+  });
+  it("MD5: the binary digest", () => assert.equal(t("MD5", "abc"), createHash("md5").update("abc").digest().toString("latin1")));
+  it("REPLACE_COMMENTS: /* ... */ becomes a space, an unterminated comment too", () => {
+    assert.equal(t("REPLACE_COMMENTS", "sel/*x*/ect/* open"), "sel ect ");
+  });
+  it("ESCAPE_SEQ_DECODE: \\n \\t \\x41 \\101 \\\\", () => assert.equal(t("ESCAPE_SEQ_DECODE", "a\\nb\\x41\\101\\\\"), "a\nbAA\\"));
+  it("CSS_DECODE: ja\\vascript is javascript; \\3c is <", () => {
+    assert.equal(t("CSS_DECODE", "ja\\vascript"), "javascript");
+    assert.equal(t("CSS_DECODE", "\\3c script"), "<script");
+  });
+  it("JS_DECODE: \\uHHHH (full-width adjusted), \\xHH, octal, \\n", () => assert.equal(t("JS_DECODE", "\\u003c\\uff1c\\x41\\101\\n"), "<<AA\n"));
+  it("NORMALIZE_PATH: multiple slashes, /./ and /../ (not at the start)", () => {
+    assert.equal(t("NORMALIZE_PATH", "/a//b/./c/../d"), "/a/b/d");
+    assert.equal(t("NORMALIZE_PATH", "/../etc/passwd"), "/etc/passwd");
+    assert.equal(t("NORMALIZE_PATH_WIN", "\\a\\\\b\\..\\c"), "/a/c");
+  });
+  it("REMOVE_NULLS and REPLACE_NULLS", () => {
+    assert.equal(t("REMOVE_NULLS", "a\0b"), "ab");
+    assert.equal(t("REPLACE_NULLS", "a\0b"), "a b");
+  });
+  it("UTF8_TO_UNICODE: UTF-8 sequences become %uHHHH", () => assert.equal(t("UTF8_TO_UNICODE", bin("aé€")), "a%u00e9%u20ac"));
+  it("transformations run from the lowest priority up", () => {
+    // URL_DECODE then LOWERCASE finds "<SCRIPT" as "<script"; the other order too; but BASE64 then URL differs.
+    const st = (order: Array<[number, string]>) => ({
+      byte_match_statement: [{ search_string: "<x>", positional_constraint: "EXACTLY", field_to_match: field("query_string"), text_transformation: order.map(([priority, type]) => ({ priority, type })) }],
+    });
+    const r = req({ args: Buffer.from("%3Cx%3E").toString("base64") });
+    assert.equal(blocks(st([[0, "BASE64_DECODE"], [1, "URL_DECODE"]]), r), true);
+    assert.equal(blocks(st([[1, "BASE64_DECODE"], [0, "URL_DECODE"]]), r), false);
+    assert.equal(blocks(st([[5, "URL_DECODE"], [2, "BASE64_DECODE"]]), r), true);
+  });
+  it("an unknown transformation makes the statement uncertain, not guessed", () => {
+    assert.match(uncertain({ byte_match_statement: [{ search_string: "x", positional_constraint: "CONTAINS", field_to_match: field("uri_path"), text_transformation: [{ priority: 0, type: "ROT13" }] }] }, req({})), /ROT13/);
+  });
+});
+
+describe("traffic: statements and request components", () => {
+  it("byte match: each positional constraint (AWS 'Positional constraint')", () => {
+    const r = req({ uri: "/api/admin/users" });
+    assert.equal(blocks(byteMatch("uri_path", "/api/admin/users", "EXACTLY"), r), true);
+    assert.equal(blocks(byteMatch("uri_path", "/api/admin", "EXACTLY"), r), false);
+    assert.equal(blocks(byteMatch("uri_path", "/api", "STARTS_WITH"), r), true);
+    assert.equal(blocks(byteMatch("uri_path", "users", "ENDS_WITH"), r), true);
+    assert.equal(blocks(byteMatch("uri_path", "admin", "CONTAINS"), r), true);
+    assert.equal(blocks(byteMatch("uri_path", "admin", "CONTAINS_WORD"), r), true);
+    assert.equal(blocks(byteMatch("uri_path", "adm", "CONTAINS_WORD"), r), false);
+    assert.equal(blocks(byteMatch("uri_path", "ADMIN", "CONTAINS"), r), false, "byte match is case-sensitive");
+    assert.equal(blocks(byteMatch("uri_path", "admin", "CONTAINS", ["NONE"]), req({ uri: "/ADMIN" })), false);
+    assert.equal(blocks(byteMatch("uri_path", "admin", "CONTAINS", ["LOWERCASE"]), req({ uri: "/ADMIN" })), true);
+  });
+  it("request components: single header (case-insensitive name), method, query string, single and all query arguments, headers, cookies", () => {
+    const r = req({
+      httpMethod: "DELETE",
+      args: "id=7&Debug=true&q=a%20b",
+      headers: [
+        { name: "user-agent", value: "BadBot/1.0" },
+        { name: "Cookie", value: "session=abc; theme=dark" },
+      ],
+    });
+    assert.equal(blocks(byteMatch("single_header", "BadBot", "STARTS_WITH", [], { name: "User-Agent" }), r), true);
+    assert.equal(blocks(byteMatch("method", "DELETE", "EXACTLY"), r), true);
+    assert.equal(blocks(byteMatch("query_string", "Debug=true", "CONTAINS"), r), true);
+    assert.equal(blocks(byteMatch("single_query_argument", "true", "EXACTLY", [], { name: "debug" }), r), true);
+    assert.equal(blocks(byteMatch("single_query_argument", "7", "EXACTLY", [], { name: "q" }), r), false);
+    assert.equal(blocks(byteMatch("all_query_arguments", "a b", "EXACTLY", ["URL_DECODE"]), r), true);
+    assert.equal(blocks(byteMatch("headers", "session", "CONTAINS", [], { match_pattern: [{ all: [{}] }], match_scope: "VALUE", oversize_handling: "CONTINUE" }), r), true);
+    assert.equal(blocks(byteMatch("headers", "cookie", "EXACTLY", ["LOWERCASE"], { match_pattern: [{ included_headers: ["cookie"] }], match_scope: "KEY", oversize_handling: "CONTINUE" }), r), true);
+    assert.equal(blocks(byteMatch("headers", "BadBot/1.0", "EXACTLY", [], { match_pattern: [{ excluded_headers: ["User-Agent"] }], match_scope: "VALUE", oversize_handling: "CONTINUE" }), r), false);
+    assert.equal(blocks(byteMatch("cookies", "dark", "EXACTLY", [], { match_pattern: [{ included_cookies: ["theme"] }], match_scope: "VALUE", oversize_handling: "CONTINUE" }), r), true);
+    assert.equal(blocks(byteMatch("cookies", "session", "EXACTLY", [], { match_pattern: [{ all: [{}] }], match_scope: "KEY", oversize_handling: "CONTINUE" }), r), true);
+  });
+  it("headers over 8 KB: oversize_handling MATCH / NO_MATCH / CONTINUE (uncertain)", () => {
+    const r = req({ headers: [{ name: "X-Big", value: "a".repeat(9000) }] });
+    const st = (o: string) => byteMatch("headers", "zzz", "CONTAINS", [], { match_pattern: [{ all: [{}] }], match_scope: "ALL", oversize_handling: o });
+    assert.equal(blocks(st("MATCH"), r), true);
+    assert.equal(blocks(st("NO_MATCH"), r), false);
+    assert.match(uncertain(st("CONTINUE"), r), /8 KB/);
+  });
+  it("body: not logged (uncertain); oversize handling against the association's inspection limit; empty body exact", () => {
+    const st = (o: string) => byteMatch("body", "x", "CONTAINS", [], { oversize_handling: o });
+    assert.match(uncertain(st("CONTINUE"), req({ httpMethod: "POST" }, { requestBodySize: 100 })), /body not logged/);
+    assert.equal(blocks(st("MATCH"), req({}, { requestBodySize: 20000 })), true, "over the 16 KB API Gateway default");
+    assert.equal(blocks(st("NO_MATCH"), req({}, { requestBodySize: 20000 })), false);
+    assert.equal(blocks(st("CONTINUE"), req({}, { requestBodySize: 0 })), false);
+    // KB_32 raises the limit: 20,000 bytes are inspected, and the body itself is not logged.
+    const raised = { association_config: [{ request_body: [{ api_gateway: [{ default_size_inspection_limit: "KB_32" }] }] }] };
+    const acl = aclConfig(aclValues([rule("r", 0, st("MATCH"))], "allow", raised));
+    acl.bodyInspectionLimitBytes = 32768;
+    const v = evaluateRequest(compileAcl(acl, { logged: null }), req({}, { requestBodySize: 20000 }), new RateState());
+    assert.equal(v.certain, false);
+    assert.match(uncertain(byteMatch("json_body", "x", "CONTAINS", [], { match_scope: "VALUE", oversize_handling: "CONTINUE", match_pattern: [{ all: [{}] }] }), req({}, { requestBodySize: 10 })), /body not logged/);
+  });
+  it("size constraint: URI length, and the body's logged size capped by the inspection limit", () => {
+    const size = (op: string, n: number, kind: string, opts: Obj = {}) => ({ size_constraint_statement: [{ comparison_operator: op, size: n, field_to_match: field(kind, opts), text_transformation: tt() }] });
+    assert.equal(blocks(size("GT", 10, "uri_path"), req({ uri: "/0123456789ab" })), true);
+    assert.equal(blocks(size("LE", 10, "uri_path"), req({ uri: "/0123456789ab" })), false);
+    assert.equal(blocks(size("GT", 8192, "body", { oversize_handling: "CONTINUE" }), req({}, { requestBodySize: 9000 })), true);
+    // WG503: with CONTINUE, a body size constraint at the 16 KB limit never matches GT 16384.
+    assert.equal(blocks(size("GT", 16384, "body", { oversize_handling: "CONTINUE" }), req({}, { requestBodySize: 100000 })), false);
+    assert.equal(blocks(size("GT", 16384, "body", { oversize_handling: "MATCH" }), req({}, { requestBodySize: 100000 })), true);
+  });
+  it("regex match and regex pattern set (by ARN); (?i) becomes case-insensitive", () => {
+    const r = req({ uri: "/v1/Users/123" });
+    assert.equal(blocks({ regex_match_statement: [{ regex_string: "^/v[0-9]+/users/[0-9]+$", field_to_match: field("uri_path"), text_transformation: tt() }] }, r), false);
+    assert.equal(blocks({ regex_match_statement: [{ regex_string: "(?i)^/v[0-9]+/users/[0-9]+$", field_to_match: field("uri_path"), text_transformation: tt() }] }, r), true);
+    const arn = "arn:aws:wafv2:eu-west-3:111122223333:regional/regexpatternset/paths/1";
+    const sets = { regexSets: { [arn]: { regular_expression: [{ regex_string: "^/admin" }, { regex_string: "/Users/" }] } } };
+    assert.equal(blocks({ regex_pattern_set_reference_statement: [{ arn, field_to_match: field("uri_path"), text_transformation: tt() }] }, r, sets), true);
+  });
+  it("IP set: client IP, IPv6, forwarded IP (FIRST, LAST, ANY, fallback)", () => {
+    const arn = "arn:aws:wafv2:eu-west-3:111122223333:regional/ipset/office/1";
+    const sets = { ipSets: { [arn]: { addresses: ["198.51.100.0/24", "2001:db8::/32"] } } };
+    const st = (fwd?: Obj) => ({ ip_set_reference_statement: [{ arn, ip_set_forwarded_ip_config: fwd ? [fwd] : [] }] });
+    assert.equal(blocks(st(), req({ clientIp: "198.51.100.7" }), sets), true);
+    assert.equal(blocks(st(), req({ clientIp: "198.51.101.7" }), sets), false);
+    assert.equal(blocks(st(), req({ clientIp: "2001:db8::1" }), sets), true);
+    const xff = (v: string) => req({ clientIp: "10.0.0.1", headers: [{ name: "X-Forwarded-For", value: v }] });
+    assert.equal(blocks(st({ header_name: "X-Forwarded-For", position: "FIRST", fallback_behavior: "NO_MATCH" }), xff("198.51.100.9, 10.1.1.1"), sets), true);
+    assert.equal(blocks(st({ header_name: "X-Forwarded-For", position: "LAST", fallback_behavior: "NO_MATCH" }), xff("198.51.100.9, 10.1.1.1"), sets), false);
+    assert.equal(blocks(st({ header_name: "X-Forwarded-For", position: "ANY", fallback_behavior: "NO_MATCH" }), xff("10.1.1.1, 198.51.100.9"), sets), true);
+    assert.equal(blocks(st({ header_name: "X-Real-IP", position: "FIRST", fallback_behavior: "MATCH" }), xff("1.1.1.1"), sets), true);
+    assert.equal(blocks(st({ header_name: "X-Forwarded-For", position: "FIRST", fallback_behavior: "MATCH" }), xff("not-an-ip"), sets), true);
+  });
+  it("IP set referenced by a Terraform address (ARN unknown in the plan): resolved through the Model's edges", () => {
+    const acl = aclConfig(aclValues([rule("r", 0, { ip_set_reference_statement: [{ arn: null, ip_set_forwarded_ip_config: [] }] })]), { ipSets: { "aws_wafv2_ip_set.office": { addresses: ["52.46.82.0/24"] } } });
+    acl.references.set("rule.0.statement.0.ip_set_reference_statement.0.arn", "aws_wafv2_ip_set.office");
+    assert.equal(evaluateRequest(compileAcl(acl, { logged: null }), req({}), new RateState()).action, "BLOCK");
+  });
+  it("geo match: the logged country; forwarded IP's country is not logged (uncertain), fallback when the header is missing", () => {
+    assert.equal(blocks({ geo_match_statement: [{ country_codes: ["FR", "DE"], forwarded_ip_config: [] }] }, req({ country: "FR" })), true);
+    assert.equal(blocks({ geo_match_statement: [{ country_codes: ["US"], forwarded_ip_config: [] }] }, req({ country: "FR" })), false);
+    const fwd = { geo_match_statement: [{ country_codes: ["US"], forwarded_ip_config: [{ header_name: "X-Client-IP", fallback_behavior: "MATCH" }] }] };
+    assert.equal(blocks(fwd, req({})), true);
+    assert.match(uncertain(fwd, req({ headers: [{ name: "X-Client-IP", value: "8.8.8.8" }] })), /forwarded IP/);
+  });
+  it("and / or / not", () => {
+    const r = req({ uri: "/admin", httpMethod: "POST" });
+    const a = byteMatch("uri_path", "/admin", "EXACTLY");
+    const b = byteMatch("method", "GET", "EXACTLY");
+    assert.equal(blocks({ and_statement: [{ statement: [a, b] }] }, r), false);
+    assert.equal(blocks({ or_statement: [{ statement: [a, b] }] }, r), true);
+    assert.equal(blocks({ and_statement: [{ statement: [a, { not_statement: [{ statement: [b] }] }] }] }, r), true);
+    // NO decides an and_statement even when the other part cannot be decided.
+    assert.equal(blocks({ and_statement: [{ statement: [b, byteMatch("body", "x")] }] }, r), false);
+    assert.equal(blocks({ or_statement: [{ statement: [a, byteMatch("body", "x")] }] }, r), true);
+  });
+  it("SQLi/XSS: AWS's detection cannot be reproduced (uncertain) unless the log tells", () => {
+    const sqli = { sqli_match_statement: [{ field_to_match: field("query_string"), text_transformation: tt("URL_DECODE") }] };
+    assert.match(uncertain(sqli, req({ args: "id=1%27%20OR%201=1" })), /SQL injection/);
+    // The ACL that wrote the log has this rule: the logged outcome decides.
+    const acl = aclConfig(aclValues([rule("sqli", 0, sqli)]));
+    const c = compileAcl(acl);
+    assert.deepEqual(pick(evaluateRequest(c, req({ args: "id=1" }), new RateState())), { action: "ALLOW", certain: true });
+    assert.deepEqual(pick(evaluateRequest(c, req({ args: "x" }, { action: "BLOCK", terminatingRuleId: "sqli" }), new RateState())), { action: "BLOCK", certain: true });
+  });
+  it("redacted fields (logging redacted_fields) make a statement that reads them uncertain", () => {
+    assert.match(uncertain(byteMatch("single_header", "secret", "CONTAINS", [], { name: "authorization" }), req({ headers: [{ name: "Authorization", value: "REDACTED" }] })), /redacted/);
+    assert.match(uncertain(byteMatch("uri_path", "/x", "CONTAINS"), req({ uri: "REDACTED" })), /redacted/);
+    assert.match(uncertain(byteMatch("query_string", "a", "CONTAINS"), req({ args: "REDACTED" })), /redacted/);
+  });
+  it("JA3/JA4 fingerprints: from the log when logged, else uncertain", () => {
+    const st = byteMatch("ja3_fingerprint", "abc", "EXACTLY", [], { fallback_behavior: "NO_MATCH" });
+    assert.match(uncertain(st, req({})), /JA3/);
+    assert.equal(blocks(st, logRecord({ ja3Fingerprint: "abc" } as Partial<WafLogRecord>)), true);
+  });
+});
+
+const pick = (v: Verdict) => ({ action: v.action, certain: v.certain });
+
+describe("traffic: rules, actions and labels", () => {
+  const run = (rules: Obj[], record: WafLogRecord, def = "allow") => evaluateRequest(compileAcl(aclConfig(aclValues(rules, def)), { logged: null }), record, new RateState());
+  it("priority order decides, not the order in the list; COUNT goes on; the default action ends", () => {
+    const r = req({ uri: "/admin" });
+    const m = byteMatch("uri_path", "/admin", "EXACTLY");
+    assert.equal(run([rule("b", 2, m, "block"), rule("a", 1, m, "allow")], r).terminatingRule, "a");
+    assert.equal(run([rule("b", 2, m, "block"), rule("a", 1, m, "count")], r).terminatingRule, "b");
+    const d = run([rule("a", 1, m, "count")], r, "block");
+    assert.deepEqual([d.action, d.terminatingRule], ["BLOCK", "Default_Action"]);
+  });
+  it("labels from rule_label feed a later label_match (LABEL and NAMESPACE scope)", () => {
+    const r = req({ uri: "/admin" });
+    const tagged = rule("tag", 1, byteMatch("uri_path", "/admin", "EXACTLY"), "count", { rule_label: [{ name: "internal:admin" }] });
+    assert.equal(run([tagged, rule("b", 2, { label_match_statement: [{ scope: "LABEL", key: "internal:admin" }] })], r).action, "BLOCK");
+    assert.equal(run([tagged, rule("b", 2, { label_match_statement: [{ scope: "NAMESPACE", key: "internal:" }] })], r).action, "BLOCK");
+    assert.equal(run([tagged, rule("b", 2, { label_match_statement: [{ scope: "LABEL", key: "internal:other" }] })], r).action, "ALLOW");
+    // A label rule after the matching rule is not seen yet.
+    assert.equal(run([{ ...tagged, priority: 3 }, rule("b", 2, { label_match_statement: [{ scope: "LABEL", key: "internal:admin" }] })], r).action, "ALLOW");
+  });
+  it("custom response codes of block actions and of the default action", () => {
+    const r = req({});
+    const m = byteMatch("uri_path", "/", "STARTS_WITH");
+    const rules = [{ ...rule("limit", 0, m), action: action("block", { custom_response: [{ response_code: 429 }] }) }];
+    assert.equal(run(rules, r).responseCode, 429);
+    const acl = aclConfig({ ...aclValues([], "block"), default_action: action("block", { custom_response: [{ response_code: 403 }] }) });
+    assert.equal(evaluateRequest(compileAcl(acl), r, new RateState()).responseCode, 403);
+  });
+  it("CAPTCHA and CHALLENGE end the evaluation, unless the logged token was valid", () => {
+    const m = byteMatch("uri_path", "/", "STARTS_WITH");
+    assert.equal(run([rule("c", 0, m, "captcha")], req({})).action, "CAPTCHA");
+    assert.equal(run([rule("c", 0, m, "challenge")], req({})).action, "CHALLENGE");
+    const solved = logRecord({ captchaResponse: { responseCode: 0, solveTimestamp: 1683355500 } } as Partial<WafLogRecord>);
+    assert.equal(run([rule("c", 0, m, "captcha")], solved).action, "ALLOW");
+  });
+  it("an undecidable rule leaves the verdict certain when its action would not change it", () => {
+    const body = byteMatch("body", "x");
+    const v = run([rule("b1", 0, body, "block"), rule("b2", 1, byteMatch("uri_path", "/", "STARTS_WITH"), "block")], req({}, { requestBodySize: 5 }));
+    assert.deepEqual(pick(v), { action: "BLOCK", certain: true });
+    const u = run([rule("b1", 0, body, "block")], req({}, { requestBodySize: 5 }));
+    assert.equal(u.certain, false);
+    assert.match(u.why ?? "", /body not logged/);
+  });
+  it("rate-based: replayed over the logged timestamps per key, window evaluation_window_sec", () => {
+    const rb = (extra: Obj = {}) => rule("rate", 0, { rate_based_statement: [{ limit: 100, evaluation_window_sec: 60, aggregate_key_type: "IP", ...extra }] });
+    const c = compileAcl(aclConfig(aclValues([rb()])), { logged: null });
+    const state = new RateState();
+    const at = (i: number, ip = "52.46.82.45") => logRecord({ timestamp: 1_700_000_000_000 + i * 100, httpRequest: { ...logRecord().httpRequest, clientIp: ip } });
+    const out: string[] = [];
+    for (let i = 0; i < 150; i++) {
+      const v = evaluateRequest(c, at(i), state);
+      out.push(v.certain ? v.action : "?");
+    }
+    // Requests 1..89 are under the limit, 90..110 within 10% of it (AWS counts approximately), then blocked.
+    assert.deepEqual([out[0], out[88], out[95], out[115], out[149]], ["ALLOW", "ALLOW", "?", "BLOCK", "BLOCK"]);
+    // Another client has its own count.
+    assert.equal(evaluateRequest(c, at(150, "203.0.113.9"), state).action, "ALLOW");
+    // After the 60 s window the count starts over.
+    assert.equal(evaluateRequest(c, logRecord({ timestamp: 1_700_000_000_000 + 200_000 }), state).action, "ALLOW");
+  });
+  it("rate-based with custom keys (header) and a scope-down", () => {
+    const st = { rate_based_statement: [{ limit: 10, evaluation_window_sec: 60, aggregate_key_type: "CUSTOM_KEYS", custom_key: [{ header: [{ name: "dogname", text_transformation: tt() }] }], scope_down_statement: [byteMatch("method", "GET", "EXACTLY")] }] };
+    const c = compileAcl(aclConfig(aclValues([rule("rate", 0, st)])), { logged: null });
+    const state = new RateState();
+    const dog = (name: string | null, i: number, method = "GET") =>
+      logRecord({ timestamp: 1_700_000_000_000 + i, httpRequest: { ...logRecord().httpRequest, httpMethod: method, headers: name ? [{ name: "dogname", value: name }] : [] } });
+    for (let i = 0; i < 30; i++) evaluateRequest(c, dog("ella", i), state);
+    assert.equal(evaluateRequest(c, dog("ella", 31), state).action, "BLOCK");
+    assert.equal(evaluateRequest(c, dog("rex", 32), state).action, "ALLOW");
+    assert.equal(evaluateRequest(c, dog(null, 33), state).action, "ALLOW", "a request without the key is not counted");
+    assert.equal(evaluateRequest(c, dog("ella", 34, "POST"), state).action, "ALLOW", "outside the scope-down");
+  });
+});
+
+describe("traffic: rule groups", () => {
+  it("a rule group of the plan is evaluated rule by rule, with rule_action_override and override_action", () => {
+    const rgArn = "arn:aws:wafv2:eu-west-3:111122223333:regional/rulegroup/mine/1";
+    const group = { name: "mine", rule: [rule("no-admin", 0, byteMatch("uri_path", "/admin", "STARTS_WITH"), "block"), rule("no-debug", 1, byteMatch("query_string", "debug", "CONTAINS"), "block")] };
+    const ref = (overrides: Obj[] = [], count = false) => ({
+      name: "mine",
+      priority: 0,
+      override_action: [count ? { count: [{}] } : { none: [{}] }],
+      statement: [{ rule_group_reference_statement: [{ arn: rgArn, rule_action_override: overrides }] }],
+    });
+    const run = (r: Obj, record: WafLogRecord) => evaluateRequest(compileAcl(aclConfig(aclValues([r]), { ruleGroups: { [rgArn]: group } }), { logged: null }), record, new RateState());
+    const v = run(ref(), req({ uri: "/admin/x" }));
+    assert.deepEqual([v.action, v.terminatingRule, v.managedRule], ["BLOCK", "mine", "no-admin"]);
+    assert.equal(run(ref([{ name: "no-admin", action_to_use: action("count") }]), req({ uri: "/admin/x" })).action, "ALLOW");
+    assert.equal(run(ref([{ name: "no-admin", action_to_use: action("count") }]), req({ uri: "/admin/x", args: "debug=1" })).managedRule, "no-debug");
+    assert.equal(run(ref([], true), req({ uri: "/admin/x" })).action, "ALLOW");
+  });
+  it("managed group with a scope-down: not evaluated outside it", () => {
+    const entry = { ruleGroupId: "AWS#AWSManagedRulesCommonRuleSet", terminatingRule: { ruleId: "SizeRestrictions_BODY", action: "BLOCK" }, nonTerminatingMatchingRules: [], excludedRules: null };
+    const record = req({ uri: "/upload" }, { action: "BLOCK", terminatingRuleId: "crs", terminatingRuleType: "MANAGED_RULE_GROUP", ruleGroupList: [entry] });
+    const scoped = groupRule("crs", 0, "AWSManagedRulesCommonRuleSet", { scopeDown: { not_statement: [{ statement: [byteMatch("uri_path", "/upload", "STARTS_WITH")] }] } });
+    const plain = groupRule("crs", 0, "AWSManagedRulesCommonRuleSet");
+    const logged = aclConfig(aclValues([plain]));
+    assert.equal(evaluateRequest(compileAcl(logged), record, new RateState()).action, "BLOCK");
+    assert.deepEqual(pick(evaluateRequest(compileAcl(aclConfig(aclValues([scoped])), { logged }), record, new RateState())), { action: "ALLOW", certain: true });
+  });
+});

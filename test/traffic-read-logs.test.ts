@@ -1,0 +1,132 @@
+/** readWafLogs: the shapes users have WAF logs in, and bad input as one clear line naming file and line. */
+import { strict as assert } from "node:assert";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { InputError } from "../src/errors";
+import { readWafLogs, type ReadProgress } from "../src/traffic/read-logs";
+import { FIXTURES } from "./helpers";
+
+const DIR = join(FIXTURES, "traffic");
+const fixture = (name: string) => join(DIR, name);
+
+async function readAll(paths: string[], onProgress?: (p: ReadProgress) => void) {
+  const out = [];
+  for await (const r of readWafLogs(paths, { onProgress })) out.push(r);
+  return out;
+}
+
+async function failure(paths: string[]): Promise<string> {
+  try {
+    await readAll(paths);
+  } catch (e) {
+    assert.ok(e instanceof InputError, `expected an InputError, got ${String(e)}`);
+    assert.doesNotMatch(e.message, /\n/);
+    return e.message;
+  }
+  assert.fail("expected an InputError");
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), "wafguard-logs-"));
+
+describe("traffic: reading WAF logs", () => {
+  it("one record a line (.jsonl), with file and line of each record", async () => {
+    const rs = await readAll([fixture("records.jsonl")]);
+    assert.equal(rs.length, 3);
+    assert.deepEqual(rs.map((r) => r.line), [1, 2, 3]);
+    assert.equal(rs[0]!.record.httpRequest.uri, "/CanaryTest");
+  });
+  it("CloudWatch Logs export to S3 (a timestamp before each record) and filter-log-events output (events[].message)", async () => {
+    const a = await readAll([fixture("cloudwatch-export.log")]);
+    const b = await readAll([fixture("filter-log-events.json")]);
+    assert.equal(a.length, 3);
+    assert.equal(b.length, 3);
+    assert.deepEqual(b.map((r) => r.record.timestamp), a.map((r) => r.record.timestamp));
+  });
+  it("a JSON array of records, streamed", async () => {
+    const rs = await readAll([fixture("array.json")]);
+    assert.equal(rs.length, 3);
+    assert.equal(rs[2]!.record.httpRequest.requestId, "Ed0AiHF_CGYF-D2=");
+  });
+  it("gzip with several members (S3/Firehose deliveries), found recursively in directories, whatever the extension", async () => {
+    const d = tmp();
+    mkdirSync(join(d, "2024", "05", "06"), { recursive: true });
+    const text = readFileSync(fixture("records.jsonl"));
+    writeFileSync(join(d, "2024", "05", "06", "part-1.log.gz"), Buffer.concat([gzipSync(text), gzipSync(text)]));
+    writeFileSync(join(d, "2024", "05", "firehose-object-without-extension"), gzipSync(text));
+    writeFileSync(join(d, "README.md"), "not a log");
+    const progress: ReadProgress[] = [];
+    const rs = await readAll([d], (p) => progress.push(p));
+    assert.equal(rs.length, 9);
+    assert.deepEqual(rs.slice(0, 3).map((r) => r.line), [1, 2, 3]);
+    assert.equal(rs.filter((r) => r.file.endsWith("part-1.log.gz")).length, 6);
+    assert.equal(progress[progress.length - 1]!.records, 9);
+    assert.equal(progress[progress.length - 1]!.files, 2);
+  });
+  it("an empty file has no records (an hour without traffic), blank lines are not records", async () => {
+    const d = tmp();
+    writeFileSync(join(d, "empty.log"), "");
+    writeFileSync(join(d, "blank.log"), "\n\n" + readFileSync(fixture("records.jsonl"), "utf8") + "\n\n");
+    assert.equal((await readAll([join(d, "empty.log")])).length, 0);
+    assert.deepEqual((await readAll([join(d, "blank.log")])).map((r) => r.line), [3, 4, 5]);
+  });
+
+  describe("bad input: one line naming file and line", () => {
+    it("a corrupt record", async () => {
+      const d = tmp();
+      const lines = readFileSync(fixture("records.jsonl"), "utf8").split("\n");
+      lines[1] = lines[1]!.slice(0, 80);
+      writeFileSync(join(d, "bad.jsonl"), lines.join("\n"));
+      assert.match(await failure([join(d, "bad.jsonl")]), new RegExp(`^${join(d, "bad.jsonl")}:2: not JSON .*corrupt or truncated record`));
+    });
+    it("a truncated gzip", async () => {
+      const d = tmp();
+      const gz = gzipSync(Buffer.from(readFileSync(fixture("records.jsonl"), "utf8").repeat(50)));
+      writeFileSync(join(d, "cut.log.gz"), gz.subarray(0, Math.floor(gz.length * 0.6)));
+      assert.match(await failure([join(d, "cut.log.gz")]), /cut\.log\.gz:\d+: (truncated gzip|not JSON)/);
+    });
+    it("a file that is not a WAF log", async () => {
+      const d = tmp();
+      writeFileSync(join(d, "access.json"), JSON.stringify({ requestId: "x", ip: "1.2.3.4", status: 200 }) + "\n");
+      assert.match(await failure([join(d, "access.json")]), /access\.json:1: not a WAF log record/);
+      writeFileSync(join(d, "plan.json"), JSON.stringify([{ format_version: "1.2" }]));
+      assert.match(await failure([join(d, "plan.json")]), /plan\.json:element 1: not a WAF log record/);
+    });
+    it("an empty directory, and a missing path", async () => {
+      const d = tmp();
+      assert.match(await failure([d]), /no WAF log files/);
+      assert.match(await failure([join(d, "nope.log")]), /nope\.log: no such file/);
+    });
+    it("a gzip bomb: inflating past the ratio stops with an error", async () => {
+      const d = tmp();
+      writeFileSync(join(d, "bomb.gz"), gzipSync(Buffer.alloc(70 * 1024 * 1024, "\n")));
+      assert.match(await failure([join(d, "bomb.gz")]), /bomb\.gz:\d+: gzip inflates more than 200x/);
+    });
+    it("an enormous single line is capped", async () => {
+      const d = tmp();
+      writeFileSync(join(d, "huge.log"), "{" + " ".repeat(5 * 1024 * 1024));
+      assert.match(await failure([join(d, "huge.log")]), /huge\.log:1: line longer than 4 MiB/);
+    });
+    it("special files (a FIFO) are refused: regular files only", async function () {
+      const d = tmp();
+      try {
+        execFileSync("mkfifo", [join(d, "pipe.log")]);
+      } catch {
+        this.skip();
+      }
+      assert.match(await failure([join(d, "pipe.log")]), /pipe\.log: not a regular file/);
+      assert.match(await failure(["/dev/null"]), /not a regular file/);
+    });
+    it("a symbolic link loop", async () => {
+      const d = tmp();
+      mkdirSync(join(d, "logs"));
+      writeFileSync(join(d, "logs", "a.jsonl"), readFileSync(fixture("records.jsonl")));
+      symlinkSync(join(d, "logs"), join(d, "logs", "again"));
+      assert.match(await failure([join(d, "logs")]), /symbolic link loop/);
+      symlinkSync(join(d, "self"), join(d, "self"));
+      assert.match(await failure([join(d, "self")]), /symbolic link loop/);
+    });
+  });
+});
