@@ -427,7 +427,7 @@ describe("logs: --plan", () => {
     assert.equal(uploads.path, "/prod/orders/{id}/attachments");
     assert.equal(uploads.verified!.unblocked, 150);
     assert.match(uploads.exception!.location!.file, /examples\/logs\/main\.tf$/);
-    assert.equal(uploads.exception!.location!.line, 48);
+    assert.equal(uploads.exception!.location!.line, 75);
     assert.equal(out.combined[0].exact, true);
     assert.match(out.combined[0].diff!, /^diff --git a\/.*examples\/logs\/main\.tf/);
   });

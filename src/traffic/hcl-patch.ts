@@ -89,6 +89,21 @@ export function exceptionEdits(text: string, blockLine: number, aclValues: Block
   return edits.sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
+/** The 1-based line of rule `name` inside the web ACL block at `blockLine`, or null when it is not a literal block. */
+export function ruleLine(text: string, blockLine: number, name: string): number | null {
+  const lines = text.split("\n");
+  const depth = depthAtLineStart(lines);
+  const start = blockLine - 1;
+  if (!/^\s*resource\s+"aws_wafv2_web_acl"/.test(lines[start] ?? "")) return null;
+  try {
+    const rule = childBlocks(lines, depth, start, blockEnd(lines, depth, start), "rule").find((r) => attribute(lines, depth, r, "name") === JSON.stringify(name));
+    return rule ? rule.start + 1 : null;
+  } catch (e) {
+    if (e instanceof PatchError) return null;
+    throw e;
+  }
+}
+
 export function applyEdits(text: string, edits: Edit[]): string {
   const lines = text.split("\n");
   for (const e of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) lines.splice(e.start, e.end - e.start, ...e.lines);

@@ -118,7 +118,7 @@ function text(r: LogsResult): string {
     out.push("", `Exceptions${r.mode === "count" ? " (the new rules written in count first: switch them to block once the logs agree)" : ""}:`);
     offered.forEach((p) => {
       const e = p.exception!;
-      out.push("", `# ${r.patterns.indexOf(p) + 1}. ${p.method} ${p.path} (${ruleLabel(p)})${e.location ? ` — web ACL at ${e.location.file}:${e.location.line}` : ""}`);
+      out.push("", `# ${r.patterns.indexOf(p) + 1}. ${p.method} ${p.path} (${ruleLabel(p)})${e.location ? ` — rule at ${e.location.file}:${e.location.line}` : ""}`);
       out.push(e.hcl);
     });
     const managed = offered.map((p) => p.exception!.waf_exception).filter((e) => e !== undefined);

@@ -10,7 +10,7 @@ import {
   applyExceptions, cdktfProps, exceptionFor, exceptionRules, countOverride, moduleInput, narrowedStatement, RATE_MARGIN, rulesOf,
   type ExceptionChange, type ExceptionMode, type WafException,
 } from "./exceptions";
-import { exceptionEdits, PatchError, unifiedDiff } from "./hcl-patch";
+import { exceptionEdits, PatchError, ruleLine, unifiedDiff } from "./hcl-patch";
 import { renderBlock } from "./hcl-render";
 import { parseWebAclArn, type LoggedRecord, type WafLogRecord } from "./log-record";
 import { keyString, PatternCollector, patternKeyOf, type Pattern, type PatternSummary } from "./patterns";
@@ -228,8 +228,7 @@ function aclMatcher(acls: Map<string, AclConfig>): (webaclId: string) => string 
 }
 
 function writeException(p: LogsPattern, change: ExceptionChange, acl: AclConfig, model: Model | null, mode: ExceptionMode): PatternException {
-  const resource = model?.resources.find((r) => r.address === acl.address);
-  const location = resource?.source?.line ? { file: resource.source.file, line: resource.source.line } : undefined;
+  const location = ruleLocation(model, acl, change.aclRule);
   const rule = rulesOf(acl.values).find((r) => r.name === change.aclRule)!;
   if (change.kind === "rate-limit") {
     const why = `the busiest IP sent ${change.peak} requests within ${change.windowSec} s; ${RATE_MARGIN * 100}% above that`;
@@ -255,6 +254,20 @@ function writeException(p: LogsPattern, change: ExceptionChange, acl: AclConfig,
   const statement = (rule.statement as Array<Record<string, unknown>>)[0] ?? {};
   const hcl = [`# Rule "${change.aclRule}": its statement, narrowed`, ...renderBlock("statement", narrowedStatement(statement, [{ method: p.method, path: p.path }]), "")].join("\n");
   return location ? { hcl, location } : { hcl };
+}
+
+/** Where the rule is written: its own line in the web ACL's .tf block, else the block's. */
+function ruleLocation(model: Model | null, acl: AclConfig, rule: string): { file: string; line: number } | undefined {
+  const source = model?.resources.find((r) => r.address === acl.address)?.source;
+  if (!source?.line) return undefined;
+  if (!source.file.endsWith(".tf")) return { file: source.file, line: source.line };
+  let text: string;
+  try {
+    text = readFileSync(source.file, "utf8");
+  } catch {
+    return { file: source.file, line: source.line };
+  }
+  return { file: source.file, line: ruleLine(text, source.line, rule) ?? source.line };
 }
 
 /** All offered exceptions of one web ACL as a diff of its .tf file, when its source is known. */
