@@ -10,6 +10,7 @@ import { modelTypes } from "../src/rules";
 import { aclFromModel } from "../src/traffic/acl";
 import { applyExceptions, cdktfProps, moduleInput, type ExceptionChange } from "../src/traffic/exceptions";
 import { exceptionEdits, unifiedDiff } from "../src/traffic/hcl-patch";
+import { hclString } from "../src/traffic/hcl-render";
 import type { WafLogRecord } from "../src/traffic/log-record";
 import { MAX_PATTERNS, OTHER_PATHS, PatternCollector, type Pattern } from "../src/traffic/patterns";
 import { collapseIds, RouteTable, routeRegex, routeTemplates } from "../src/traffic/routes";
@@ -462,5 +463,80 @@ describe("logs: rate-based rules", () => {
     assert.match(p.exception.cdktf!, /^rateLimit: 2880,/);
     assert.match(p.exception.module!, /^rate_limit = 2880 /);
     assert.match(out.combined[0].diff, /\n-        limit              = 2000\n\+        # wafguard logs: .*\n\+        limit              = 2880\n/);
+  });
+});
+
+describe("logs: hostile input in what gets written", () => {
+  it("quotes, template sequences and backslashes in a logged path or method stay literal in the HCL that is written", () => {
+    const path = '/prod/admin/"${jndi:x}%{if}\\';
+    // (A method with `${` is written as `$${`, HCL's literal escape, but hcl2-parser, which wafguard's .tf loader
+    // uses, unescapes it to `${`, so it could not be read back here: hclString is checked on its own below.)
+    const method = 'GET"X\\%{y}';
+    const records = Array.from({ length: 3 }, () => {
+      const r = record({ ip: "203.0.113.7", method, uri: path, sub: null });
+      r.terminatingRuleId = "block-admin";
+      r.terminatingRuleType = "REGULAR";
+      return r;
+    });
+    const dir = mkdtempSync(join(tmpdir(), "wafguard-logs-hostile-"));
+    cpSync(join(EXAMPLE, "main.tf"), join(dir, "main.tf"));
+    writeFileSync(join(dir, "waf.jsonl"), records.map((r) => JSON.stringify(r)).join("\n") + "\n");
+    const d = runCli(["logs", "waf.jsonl", "--source", ".", "--diff"], { cwd: dir });
+    assert.equal(d.status, 0, d.stderr);
+    writeFileSync(join(dir, "x.diff"), d.stdout);
+    const applied = spawnSync("git", ["apply", "x.diff"], { cwd: dir, encoding: "utf8" });
+    assert.equal(applied.status, 0, applied.stderr);
+    const rules = aclFromModel(exampleModel(dir), ACL, "after")!.values.rule as Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const admin = rules.find((r) => r.name === "block-admin")!;
+    const scope = admin.statement[0].and_statement[0].statement[1].not_statement[0].statement[0].and_statement[0].statement;
+    assert.equal(scope[0].byte_match_statement[0].search_string, method);
+    assert.equal(scope[1].regex_match_statement[0].regex_string, routeRegex(path));
+    assert.ok(new RegExp(routeRegex(path)).test(path));
+  });
+
+  it("hclString keeps template sequences literal: $${ and %%{", () => {
+    assert.equal(hclString('a${b}%{c}"\\'), '"a$${b}%%{c}\\"\\\\"');
+  });
+
+  it("a web ACL whose rules are dynamic blocks gets the exception as code, but no diff, and says why", () => {
+    const dir = mkdtempSync(join(tmpdir(), "wafguard-logs-dynamic-"));
+    const tf = readFileSync(join(EXAMPLE, "main.tf"), "utf8").replace(/  rule \{\n    name     = "common"\n[^]*?\n  \}\n\n  rule \{\n    name     = "known-bad-inputs"/, `  dynamic "rule" {
+    for_each = ["common"]
+    content {
+      name     = rule.value
+      priority = 1
+      override_action {
+        none {}
+      }
+      statement {
+        managed_rule_group_statement {
+          name        = "AWSManagedRulesCommonRuleSet"
+          vendor_name = "AWS"
+        }
+      }
+      visibility_config {
+        cloudwatch_metrics_enabled = true
+        metric_name                = rule.value
+        sampled_requests_enabled   = true
+      }
+    }
+  }
+
+  rule {
+    name     = "known-bad-inputs"`);
+    assert.match(tf, /dynamic "rule"/);
+    writeFileSync(join(dir, "main.tf"), tf);
+    const label = "awswaf:managed:aws:core-rule-set:SizeRestrictions_Body";
+    writeFileSync(join(dir, "waf.jsonl"), Array.from({ length: 4 }, () => JSON.stringify(record({ label }))).join("\n") + "\n");
+    const r = runCli(["logs", "waf.jsonl", "--source", ".", "--format", "json"], { cwd: dir });
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { patterns: Array<{ exception: { hcl: string } | null; not_offered?: string }>; combined: Array<{ diff: string | null; diff_error?: string }> };
+    assert.ok(out.patterns[0].exception, out.patterns[0].not_offered);
+    assert.equal(out.combined[0].diff, null);
+    assert.match(out.combined[0].diff_error!, /rule "common" is not written as a literal rule block/);
+    const d = runCli(["logs", "waf.jsonl", "--source", ".", "--diff"], { cwd: dir });
+    assert.equal(d.status, 0);
+    assert.equal(d.stdout, "");
+    assert.match(d.stderr, /no patch: rule "common" is not written as a literal rule block/);
   });
 });

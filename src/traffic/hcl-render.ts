@@ -33,5 +33,5 @@ function renderValue(v: unknown): string {
 
 /** A quoted HCL string: JSON escapes, and template sequences (`${`, `%{`) doubled so they stay literal. */
 export function hclString(s: string): string {
-  return JSON.stringify(s).replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+  return JSON.stringify(s).replace(/([$%])\{/g, (_, sigil: string) => `${sigil}${sigil}{`);
 }

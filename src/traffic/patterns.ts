@@ -78,7 +78,7 @@ export function patternKeyOf(record: WafLogRecord, routes: RouteTable, aclName: 
     rule_group: managed && group ? group.ruleGroupId : null,
     managed_rule: managed && group?.terminatingRule ? group.terminatingRule.ruleId : null,
     action: record.action,
-    method: (record.httpRequest.httpMethod || "").toUpperCase(),
+    method: record.httpRequest.httpMethod || "", // as logged: WAF matches the method byte for byte
     path: routes.routeOf(record.httpRequest.uri || "/").path,
   };
 }
