@@ -1,7 +1,8 @@
 // Turns `opa inspect -a` output into policies/build/rules.json: one entry per rule, from its
 // # METADATA annotation, plus the resource types the Model keeps. Fails on a malformed annotation,
 // so a rule cannot ship without its documentation.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 
 const [inspectFile, typesFile, mainFile] = process.argv.slice(2);
 const mainRego = readFileSync(mainFile, "utf8");
@@ -47,4 +48,10 @@ rules.sort((x, y) => x.id.localeCompare(y.id));
 const ids = rules.map((r) => r.id);
 const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
 if (duplicate) throw new Error(`rule ${duplicate} is defined twice`);
-process.stdout.write(JSON.stringify({ rules, modelTypes: [...types].sort() }, null, 2) + "\n");
+// The option keys the policies read, so that an unknown `--option` key is an error, not ignored.
+const options = new Set();
+const regoFiles = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? regoFiles(join(dir, e.name)) : e.name.endsWith(".rego") && !e.name.endsWith("_test.rego") ? [join(dir, e.name)] : []));
+for (const file of regoFiles(dirname(mainFile))) {
+  for (const m of readFileSync(file, "utf8").matchAll(/object\.get\(object\.get\(input, "options", \{\}\), "([A-Za-z0-9_-]+)"/g)) options.add(m[1]);
+}
+process.stdout.write(JSON.stringify({ rules, modelTypes: [...types].sort(), options: [...options].sort() }, null, 2) + "\n");

@@ -5,7 +5,7 @@ import { evaluate } from "./engine/policy";
 import { loadInputAsync } from "./load";
 import type { CheckResult, Finding, InputSummary } from "./findings";
 import type { InputKind, LoadedInput } from "./model";
-import { allRules, findRule, SEVERITY_RANK, type Severity } from "./rules";
+import { allRules, findRule, ruleOptions, SEVERITY_RANK, unknownOptionKey, type Severity } from "./rules";
 
 export type { CheckResult, Finding, InputSummary } from "./findings";
 
@@ -28,6 +28,8 @@ export interface CheckOptions {
 export async function check(paths: string[], options: CheckOptions = {}): Promise<CheckResult> {
   const only = normalizeRuleIds(options.rules);
   const skip = normalizeRuleIds(options.skipRules);
+  const unknownOption = unknownOptionKey(options.options ?? {});
+  if (unknownOption) throw new UsageError(`unknown rule option "${unknownOption}" (known: ${ruleOptions().join(", ")})`);
   const inputs: InputSummary[] = [];
   const findings: Finding[] = [];
   for (const path of paths) {
@@ -75,7 +77,7 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function normalizeRuleIds(ids: string[] | undefined): Set<string> | undefined {
+export function normalizeRuleIds(ids: string[] | undefined): Set<string> | undefined {
   if (!ids || ids.length === 0) return undefined;
   const known = new Set(allRules().map((r) => r.id));
   const out = new Set<string>();

@@ -8,7 +8,7 @@ import type { InputKind } from "./model";
 import { FORMATS, formatReport, type Format } from "./report";
 import { readConfig } from "./waivers";
 import { formatRulesDoc } from "./report/rules-doc";
-import { allRules, findRule } from "./rules";
+import { allRules, findRule, ruleOptions, unknownOptionKey } from "./rules";
 import { LOGS_USAGE, runLogs } from "./traffic/logs-command";
 
 const USAGE = `Usage: wafguard <command> [options]
@@ -189,6 +189,7 @@ export function parseOptions(pairs: string[] | undefined): Record<string, unknow
     const eq = pair.indexOf("=");
     if (eq <= 0) throw new UsageError(`--option takes KEY=VALUE (got "${pair}")`);
     const key = pair.slice(0, eq);
+    if (unknownOptionKey({ [key]: true })) throw new UsageError(`--option: unknown key "${key}" (known: ${ruleOptions().join(", ")})`);
     const raw = pair.slice(eq + 1);
     out[key] = /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw === "true" ? true : raw === "false" ? false : raw;
   }

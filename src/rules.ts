@@ -25,6 +25,8 @@ export interface Rule {
 interface RulesFile {
   rules: Rule[];
   modelTypes: string[];
+  /** The `input.options` keys the policies read (scripts/extract-rules.mjs finds them). */
+  options?: string[];
 }
 
 let cache: RulesFile | undefined;
@@ -45,4 +47,15 @@ export function findRule(id: string): Rule | undefined {
 /** The resource types some rule reads: the only ones the loaders keep. */
 export function modelTypes(): ReadonlySet<string> {
   return new Set(rulesFile().modelTypes);
+}
+
+/** The rule option keys (`--option KEY=VALUE`, `options:` in .wafguard.yml). */
+export function ruleOptions(): string[] {
+  return rulesFile().options ?? [];
+}
+
+/** The first key of `options` that no rule reads: a typo would otherwise be ignored silently. */
+export function unknownOptionKey(options: Record<string, unknown>): string | undefined {
+  const known = new Set(ruleOptions());
+  return Object.keys(options).find((k) => !known.has(k));
 }

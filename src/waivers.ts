@@ -14,7 +14,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { UsageError } from "./errors";
 import type { Finding } from "./findings";
-import { allRules } from "./rules";
+import { allRules, ruleOptions, unknownOptionKey } from "./rules";
 
 export interface Waiver {
   rule: string;
@@ -54,7 +54,12 @@ export function parseConfig(file: string, text: string): Config {
     const e = doc.errors[0];
     throw new UsageError(`${file}:${e.linePos?.[0].line ?? 1}: not valid YAML (${e.message.split("\n")[0]})`);
   }
-  const data: unknown = doc.toJS() ?? {};
+  return configFromData(file, doc.toJS() ?? {});
+}
+
+/** Checks a config given as data (`.wafguard.yml` parsed, or the aspect's props); `where` prefixes every message. */
+export function configFromData(where: string, data: unknown): Config {
+  const file = where;
   const fail = (what: string): never => {
     throw new UsageError(`${file}: ${what}`);
   };
@@ -65,6 +70,8 @@ export function parseConfig(file: string, text: string): Config {
 
   const options = root.options ?? {};
   if (typeof options !== "object" || Array.isArray(options) || options === null) fail("`options` must be a mapping");
+  const unknownOption = unknownOptionKey(options as Record<string, unknown>);
+  if (unknownOption) fail(`options: unknown key "${unknownOption}" (known: ${ruleOptions().join(", ")})`);
 
   const known = new Set(allRules().map((r) => r.id));
   const waivers: Waiver[] = [];

@@ -46,6 +46,8 @@ const CASES: Record<string, Case[]> = {
   WG106: [
     { fixture: "wg106-captcha-and-bot-control", expect: ["warning aws_wafv2_web_acl.api", "error aws_wafv2_web_acl.api"] },
     { fixture: "wg101-override-typo", expect: [] },
+    // CAPTCHA scoped to /login, a path browsers load
+    { fixture: "wg156-filter-keeps-counted", expect: [] },
   ],
   WG107: [
     { fixture: "wg107-5xx-custom-response", expect: ["warning aws_wafv2_web_acl.api", "error aws_wafv2_web_acl.api"] },
@@ -88,6 +90,11 @@ const CASES: Record<string, Case[]> = {
   WG155: [
     { fixture: "wg151-logging-misconfigured", expect: ["info aws_wafv2_web_acl_logging_configuration.api"] },
     { fixture: "wg151-literal-s3-arn", expect: [] },
+  ],
+  WG156: [
+    { fixture: "wg156-filter-drops-counted", expect: ["warning aws_wafv2_web_acl_logging_configuration.api", "warning aws_wafv2_web_acl_logging_configuration.api"] },
+    { fixture: "wg156-filter-keeps-counted", expect: [] },
+    { fixture: "examples/fixed/plan.json", expect: [] },
   ],
   WG201: [
     { fixture: "wg201-ip-set-entries", expect: ["error aws_wafv2_ip_set.office"] },

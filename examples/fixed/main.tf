@@ -211,6 +211,12 @@ resource "aws_wafv2_web_acl_logging_configuration" "api" {
           action = "COUNT"
         }
       }
+      # Sub-rules overridden to count are logged as EXCLUDED_AS_COUNT (WG156).
+      condition {
+        action_condition {
+          action = "EXCLUDED_AS_COUNT"
+        }
+      }
     }
   }
 }

@@ -49,6 +49,8 @@ findings contains with_id(f, "WG154") if some f in logging.wg154
 
 findings contains with_id(f, "WG155") if some f in logging.wg155
 
+findings contains with_id(f, "WG156") if some f in logging.wg156
+
 findings contains with_id(f, "WG201") if some f in ip_sets.wg201
 
 findings contains with_id(f, "WG202") if some f in ip_sets.wg202

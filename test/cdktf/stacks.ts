@@ -137,7 +137,7 @@ export class FixedStack extends TerraformStack {
         redactedFields: [{ singleHeader: { name: "authorization" } }],
         loggingFilter: {
           defaultBehavior: "DROP",
-          filter: [{ behavior: "KEEP", requirement: "MEETS_ANY", condition: [{ actionCondition: { action: "BLOCK" } }, { actionCondition: { action: "COUNT" } }] }],
+          filter: [{ behavior: "KEEP", requirement: "MEETS_ANY", condition: ["BLOCK", "COUNT", "EXCLUDED_AS_COUNT"].map((action) => ({ actionCondition: { action } })) }],
         },
       }),
       "api",

@@ -257,3 +257,123 @@ redacts_authorization(c) if {
 	some header in object.get(field, "single_header", [])
 	lower(header.name) == "authorization"
 }
+
+# METADATA
+# title: Log filter drops the counted sub-rules (or CAPTCHA/Challenge)
+# description: |
+#   The logging filter keeps records by action but not `EXCLUDED_AS_COUNT`, while the web ACL
+#   counts sub-rules of a managed rule group through `rule_action_override` (or `excluded_rule`).
+#   AWS logs a request that only such a sub-rule matched with the action EXCLUDED_AS_COUNT, not
+#   COUNT: the count phase that should show what the sub-rule would block leaves no trace, and the
+#   decision to enforce is taken blind. The same holds for CAPTCHA and CHALLENGE when a rule of
+#   the ACL answers with them and the filter does not keep them.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/waf/latest/APIReference/API_ActionCondition.html
+#   - ref: https://docs.aws.amazon.com/waf/latest/developerguide/logging-management.html
+# custom:
+#   id: WG156
+#   severity: warning
+#   symptom: blind
+#   cause: 1
+#   confirm: |
+#     The sub-rule's CountedRequests metric rises, yet no record in the log destination names it
+#     in ruleGroupList[].nonTerminatingMatchingRules.
+#   fix: |
+#     logging_filter {
+#       default_behavior = "DROP"
+#       filter {
+#         behavior    = "KEEP"
+#         requirement = "MEETS_ANY"
+#         condition {
+#           action_condition { action = "BLOCK" }
+#         }
+#         condition {
+#           action_condition { action = "COUNT" }
+#         }
+#         condition {
+#           action_condition { action = "EXCLUDED_AS_COUNT" }
+#         }
+#       }
+#     }
+#   why: |
+#     The action condition EXCLUDED_AS_COUNT matches the requests of excluded rules and of rules
+#     overridden to Count; keeping it logs what the count phase is there to show.
+wg156 contains finding if {
+	some acl in lib.live("aws_wafv2_web_acl")
+	some c in logging_configs(acl)
+	f := lib.block(c.values, "logging_filter")
+	some action, reason in actions_to_keep(acl)
+	drops_action(f, action)
+	finding := lib.finding(c.address, concat("", [
+		"logging filter keeps records by action but drops ", action, " while ", reason,
+		": those requests leave no log record",
+	]))
+}
+
+# The actions the ACL's records carry beyond BLOCK/COUNT/ALLOW, with why.
+actions_to_keep(acl) := {action: reason |
+	some action in {"EXCLUDED_AS_COUNT", "CAPTCHA", "CHALLENGE"}
+	reasons := sort([r | some r in action_reasons(acl, action)])
+	count(reasons) > 0
+	reason := reasons[0]
+}
+
+action_reasons(acl, "EXCLUDED_AS_COUNT") := counted_reasons(acl)
+
+action_reasons(acl, "CAPTCHA") := browser_reasons(acl, "CAPTCHA")
+
+action_reasons(acl, "CHALLENGE") := browser_reasons(acl, "CHALLENGE")
+
+counted_reasons(acl) := {concat("", ["rule \"", entry.rule.name, "\" counts sub-rule ", name, " of ", group.name]) |
+	some entry in acls.rules(acl)
+	group := acls.managed_group(entry.rule)
+	some name, "count" in acls.overrides(group)
+} | {concat("", ["rule \"", entry.rule.name, "\" excludes sub-rule ", e.name, " of ", group.name]) |
+	some entry in acls.rules(acl)
+	group := acls.managed_group(entry.rule)
+	some e in object.get(group, "excluded_rule", [])
+}
+
+browser_reasons(acl, action) := {concat("", ["rule \"", entry.rule.name, "\" answers with ", action]) |
+	some entry in acls.rules(acl)
+	upper(acls.action(entry.rule)) == action
+} | {concat("", ["rule \"", entry.rule.name, "\" overrides ", name, " to ", action]) |
+	some entry in acls.rules(acl)
+	some name, a in acls.overrides(acls.managed_group(entry.rule))
+	upper(a) == action
+}
+
+# Filters decide by action (a condition names one); a record of `action` is dropped when the
+# default drops and no KEEP filter takes it, or the default keeps and a DROP filter takes it.
+drops_action(f, action) if {
+	f.default_behavior == "DROP"
+	filters_by_action(f)
+	not takes(f, "KEEP", action)
+}
+
+drops_action(f, action) if {
+	f.default_behavior == "KEEP"
+	takes(f, "DROP", action)
+}
+
+filters_by_action(f) if {
+	some filter in object.get(f, "filter", [])
+	some condition in object.get(filter, "condition", [])
+	count(object.get(condition, "action_condition", [])) > 0
+}
+
+# A filter with this behavior that a record of `action` meets: any condition names the action
+# (MEETS_ANY), or it is the filter's only condition.
+takes(f, behavior, action) if {
+	some filter in object.get(f, "filter", [])
+	filter.behavior == behavior
+	conditions := object.get(filter, "condition", [])
+	some condition in conditions
+	some ac in object.get(condition, "action_condition", [])
+	ac.action == action
+	meets_with_one(filter, conditions)
+}
+
+meets_with_one(filter, _) if filter.requirement == "MEETS_ANY"
+
+meets_with_one(_, conditions) if count(conditions) == 1

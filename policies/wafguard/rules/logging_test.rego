@@ -78,3 +78,51 @@ test_wg154_metrics_off if {
 test_wg154_all_on_passes if {
 	count(logging.wg154) == 0 with input as testing.model([acl({"cloudwatch_metrics_enabled": true, "sampled_requests_enabled": true})], [])
 }
+
+keep_any(actions) := [{"default_behavior": "DROP", "filter": [{"behavior": "KEEP", "requirement": "MEETS_ANY", "condition": [{"action_condition": [{"action": a}]} | some a in actions]}]}]
+
+web_acl(rules) := {
+	"address": "aws_wafv2_web_acl.api", "type": "aws_wafv2_web_acl", "name": "api", "mode": "managed",
+	"action": "create", "unknown": [], "values": {"scope": "REGIONAL", "rule": rules},
+}
+
+counted_subrule := {"name": "common", "priority": 1, "action": [], "override_action": [{"none": [{}]}], "statement": [{"managed_rule_group_statement": [{
+	"name": "AWSManagedRulesCommonRuleSet", "vendor_name": "AWS",
+	"rule_action_override": [{"name": "SizeRestrictions_BODY", "action_to_use": [{"count": [{}]}]}],
+}]}]}
+
+captcha_rule := {"name": "login", "priority": 2, "action": [{"captcha": [{}]}], "statement": [{"byte_match_statement": [{}]}]}
+
+to_acl := {
+	"from": "aws_wafv2_web_acl_logging_configuration.api", "attribute": "resource_arn",
+	"to": "aws_wafv2_web_acl.api", "to_attribute": "arn", "kind": "reference",
+}
+
+logged(rules, logging_filter) := testing.model([web_acl(rules), config({"logging_filter": logging_filter})], [to_acl])
+
+test_wg156_counted_subrule_not_kept if {
+	findings := logging.wg156 with input as logged([counted_subrule], keep_any(["BLOCK", "COUNT"]))
+	count(findings) == 1
+	some f in findings
+	contains(f.message, "drops EXCLUDED_AS_COUNT while rule \"common\" counts sub-rule SizeRestrictions_BODY")
+}
+
+test_wg156_kept_passes if {
+	count(logging.wg156) == 0 with input as logged([counted_subrule], keep_any(["BLOCK", "COUNT", "EXCLUDED_AS_COUNT"]))
+
+	# no filter, or no counted sub-rule: nothing is lost
+	count(logging.wg156) == 0 with input as testing.model([web_acl([counted_subrule]), config({})], [to_acl])
+	count(logging.wg156) == 0 with input as logged([], keep_any(["BLOCK", "COUNT"]))
+}
+
+test_wg156_captcha_not_kept if {
+	count(logging.wg156) == 1 with input as logged([captcha_rule], keep_any(["BLOCK", "COUNT"]))
+	count(logging.wg156) == 0 with input as logged([captcha_rule], keep_any(["BLOCK", "CAPTCHA"]))
+}
+
+test_wg156_default_keep_with_a_drop_filter if {
+	drops := [{"default_behavior": "KEEP", "filter": [{"behavior": "DROP", "requirement": "MEETS_ANY", "condition": [{"action_condition": [{"action": "EXCLUDED_AS_COUNT"}]}]}]}]
+	count(logging.wg156) == 1 with input as logged([counted_subrule], drops)
+	keeps := [{"default_behavior": "KEEP", "filter": [{"behavior": "DROP", "requirement": "MEETS_ANY", "condition": [{"action_condition": [{"action": "ALLOW"}]}]}]}]
+	count(logging.wg156) == 0 with input as logged([counted_subrule], keeps)
+}

@@ -267,8 +267,10 @@ enforced_before(acl, entry, _) if {
 #   A rule on a web ACL that protects an API stage answers with CAPTCHA or Challenge (its
 #   action, a `rule_action_override`, or Bot Control enforced, whose targeted rules use them).
 #   Those actions expect a browser: an API client gets HTTP 405 with a CAPTCHA page (CAPTCHA) or
-#   HTTP 202 with a JavaScript challenge (Challenge) instead of your API's response. Bot Control
-#   without `inspection_level` in its managed_rule_group_configs is rejected by AWS (error).
+#   HTTP 202 with a JavaScript challenge (Challenge) instead of your API's response. A rule (or a
+#   group's scope-down) that matches only literal URI paths below "/" (a login page that browsers
+#   load) is accepted: that is how AWS recommends using them. Bot Control without `inspection_level`
+#   in its managed_rule_group_configs is rejected by AWS (error).
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/waf/latest/developerguide/waf-captcha-and-challenge.html
 #   - ref: https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-bot.html
@@ -296,6 +298,7 @@ wg106 contains finding if {
 	some entry in acls.rules(acl)
 	action := acls.action(entry.rule)
 	action in {"captcha", "challenge"}
+	not path_scoped(acls.statement(entry.rule))
 	finding := object.union(
 		lib.finding(entry.address, concat("", ["rule \"", entry.rule.name, "\" answers API requests with ", upper(action)])),
 		{"symptom": symptom_of(action)},
@@ -309,6 +312,7 @@ wg106 contains finding if {
 	some name, action in acls.overrides(acls.managed_group(entry.rule))
 	action in {"captcha", "challenge"}
 	acls.enforcing(entry.rule)
+	not group_path_scoped(acls.managed_group(entry.rule))
 	finding := object.union(
 		lib.finding(entry.address, concat("", [
 			"rule \"", entry.rule.name, "\" overrides ", name, " to ", upper(action), ", which API clients cannot answer",
@@ -323,6 +327,7 @@ wg106 contains finding if {
 	some entry in acls.rules(acl)
 	acls.enforcing(entry.rule)
 	acls.managed_group(entry.rule).name == "AWSManagedRulesBotControlRuleSet"
+	not group_path_scoped(acls.managed_group(entry.rule))
 	finding := object.union(
 		lib.finding(entry.address, concat("", [
 			"rule \"", entry.rule.name, "\" enforces Bot Control on an API stage: its rules block or answer with CAPTCHA/Challenge non-browser clients",
@@ -349,6 +354,55 @@ bot_control_level(group) if {
 	some config in object.get(group, "managed_rule_group_configs", [])
 	some bot in object.get(config, "aws_managed_rules_bot_control_rule_set", [])
 	bot.inspection_level in {"COMMON", "TARGETED"}
+}
+
+# CAPTCHA or Challenge scoped to paths that browsers load (a login page) is the documented way to
+# use them in front of an API: the statement, or one conjunct of an and_statement, matches the URI
+# path against a literal path below "/" (every alternative of an or_statement must). No recursion:
+# OPA forbids it, and two levels cover `and(or(paths), ...)`.
+path_scoped(statement) if path_match(statement)
+
+path_scoped(statement) if paths_or(statement)
+
+path_scoped(statement) if {
+	some conjunct in lib.block(statement, "and_statement").statement
+	path_match(conjunct)
+}
+
+path_scoped(statement) if {
+	some conjunct in lib.block(statement, "and_statement").statement
+	paths_or(conjunct)
+}
+
+group_path_scoped(group) if path_scoped(lib.block(group, "scope_down_statement"))
+
+paths_or(statement) if {
+	alternatives := lib.block(statement, "or_statement").statement
+	count(alternatives) > 0
+	every alternative in alternatives {
+		path_match(alternative)
+	}
+}
+
+# A byte match on the URI path, EXACTLY or STARTS_WITH a path longer than "/".
+path_match(statement) if {
+	m := lib.block(statement, "byte_match_statement")
+	count(object.get(lib.block(m, "field_to_match"), "uri_path", [])) > 0
+	m.positional_constraint in {"EXACTLY", "STARTS_WITH"}
+	literal_path(m.search_string)
+}
+
+# A regex on the URI path anchored at a literal path segment, without alternation.
+path_match(statement) if {
+	m := lib.block(statement, "regex_match_statement")
+	count(object.get(lib.block(m, "field_to_match"), "uri_path", [])) > 0
+	regex.match(`^\^/[A-Za-z0-9_~-]`, m.regex_string)
+	not contains(m.regex_string, "|")
+}
+
+literal_path(s) if {
+	startswith(s, "/")
+	count(s) > 1
 }
 
 symptom_of("captcha") := "405"

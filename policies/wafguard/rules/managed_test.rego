@@ -165,3 +165,43 @@ test_wg111_pinned_version if {
 test_wg111_default_version_passes if {
 	count(managed.wg111) == 0 with input as alone(acl([group_rule("c", crs, "count", [])]))
 }
+
+uri_match(constraint, path) := {"byte_match_statement": [{
+	"search_string": path, "positional_constraint": constraint,
+	"field_to_match": [{"uri_path": [{}], "method": []}], "text_transformation": [{"priority": 0, "type": "NONE"}],
+}]}
+
+captcha_rule(statement) := {"name": "captcha", "priority": 5, "action": [{"captcha": [{}]}], "override_action": [], "statement": [statement]}
+
+test_wg106_path_scoped_captcha_passes if {
+	count(managed.wg106) == 0 with input as on_stage(acl([captcha_rule(uri_match("STARTS_WITH", "/login"))]))
+	either := {"or_statement": [{"statement": [uri_match("STARTS_WITH", "/login"), uri_match("EXACTLY", "/signup")]}]}
+	count(managed.wg106) == 0 with input as on_stage(acl([captcha_rule(either)]))
+	regex := {"regex_match_statement": [{"regex_string": "^/login(/.*)?$", "field_to_match": [{"uri_path": [{}]}]}]}
+	count(managed.wg106) == 0 with input as on_stage(acl([captcha_rule(regex)]))
+	conjunct := {"and_statement": [{"statement": [uri_match("STARTS_WITH", "/login"), {"geo_match_statement": [{"country_codes": ["DE"]}]}]}]}
+	count(managed.wg106) == 0 with input as on_stage(acl([captcha_rule(conjunct)]))
+}
+
+test_wg106_captcha_on_whole_api_is_reported if {
+	# "/" or "" as a prefix is the whole API; an alternative that is not a path unscopes an or_statement
+	count(managed.wg106) == 1 with input as on_stage(acl([captcha_rule(uri_match("STARTS_WITH", "/"))]))
+	count(managed.wg106) == 1 with input as on_stage(acl([captcha_rule(uri_match("STARTS_WITH", ""))]))
+	count(managed.wg106) == 1 with input as on_stage(acl([captcha_rule(uri_match("CONTAINS", "/login"))]))
+	mixed := {"or_statement": [{"statement": [uri_match("STARTS_WITH", "/login"), {"geo_match_statement": [{"country_codes": ["DE"]}]}]}]}
+	count(managed.wg106) == 1 with input as on_stage(acl([captcha_rule(mixed)]))
+	alternation := {"regex_match_statement": [{"regex_string": "^/login|.*", "field_to_match": [{"uri_path": [{}]}]}]}
+	count(managed.wg106) == 1 with input as on_stage(acl([captcha_rule(alternation)]))
+	negated := {"not_statement": [{"statement": [uri_match("STARTS_WITH", "/api")]}]}
+	count(managed.wg106) == 1 with input as on_stage(acl([captcha_rule(negated)]))
+}
+
+test_wg106_bot_control_scoped_to_paths_passes if {
+	r := group_rule("b", "AWSManagedRulesBotControlRuleSet", "none", [])
+	group := r.statement[0].managed_rule_group_statement[0]
+	configs := {"managed_rule_group_configs": [{"aws_managed_rules_bot_control_rule_set": [{"inspection_level": "COMMON"}]}]}
+	unscoped := object.union(r, {"statement": [{"managed_rule_group_statement": [object.union(group, configs)]}]})
+	count(managed.wg106) == 1 with input as on_stage(acl([unscoped]))
+	scoped := object.union(r, {"statement": [{"managed_rule_group_statement": [object.union(group, object.union(configs, {"scope_down_statement": [uri_match("STARTS_WITH", "/login")]}))]}]})
+	count(managed.wg106) == 0 with input as on_stage(acl([scoped]))
+}

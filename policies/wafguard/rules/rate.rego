@@ -23,7 +23,8 @@ threshold := object.get(object.get(input, "options", {}), "rate-threshold", 500)
 # METADATA
 # title: Rate limit far too low for the whole API
 # description: |
-#   A rate-based rule without a scope-down counts every request to the API and blocks a client
+#   A rate-based rule without a scope-down (or whose scope-down only exempts trusted IP sets)
+#   counts every request to the API and blocks a client
 #   above fewer requests than the threshold (500 per 5 minutes by default, normalised by the
 #   evaluation window; `--option rate-threshold=N` changes it). A single-page app, a mobile app
 #   with retries or a partner's batch job reaches such a limit in normal use, and then every
@@ -53,7 +54,7 @@ threshold := object.get(object.get(input, "options", {}), "rate-threshold", 500)
 #     endpoint that needs it without throttling the rest.
 wg301 contains finding if {
 	some r in rate_rules
-	count(object.get(r.rate, "scope_down_statement", [])) == 0
+	not scoped(r.rate)
 	acls.action(r.entry.rule) in {"block", "captcha", "challenge"}
 	is_number(r.rate.limit)
 	per_five_minutes(r.rate) < threshold
@@ -65,6 +66,27 @@ wg301 contains finding if {
 		{"symptom": symptom_of(r.entry.rule)},
 	)
 }
+
+# A scope-down narrows the limit to part of the traffic, unless it only exempts trusted addresses
+# (`not` IP sets, WG303's exemption): everyone else still shares the whole-API limit.
+scoped(rate) if {
+	some scope in object.get(rate, "scope_down_statement", [])
+	not ip_exemption(scope)
+}
+
+ip_exemption(statement) if ip_sets_only(lib.block(lib.block(statement, "not_statement"), "statement"))
+
+ip_sets_only(statement) if kinds(statement) == {"ip_set_reference_statement"}
+
+ip_sets_only(statement) if {
+	kinds(statement) == {"or_statement"}
+	every alternative in lib.block(statement, "or_statement").statement {
+		kinds(alternative) == {"ip_set_reference_statement"}
+	}
+}
+
+# The statement types a statement block holds (plans list every type, most of them empty).
+kinds(statement) := {k | some k, v in statement; is_array(v); count(v) > 0} | {k | some k, v in statement; is_object(v)}
 
 symptom_of(rule) := "429" if {
 	response := lib.block(lib.block(lib.block(rule, "action"), "block"), "custom_response")

@@ -54,3 +54,21 @@ test_wg303_exemption_or_429 if {
 	exempt := {"limit": 2000, "aggregate_key_type": "IP", "scope_down_statement": [{"not_statement": [{"statement": [{"ip_set_reference_statement": [{}]}]}]}]}
 	count(rate.wg303) == 0 with input as m([rate_rule(exempt, block)])
 }
+
+ip_set(arn) := {"ip_set_reference_statement": [{"arn": arn}]}
+
+test_wg301_trusted_ip_exemption_does_not_hide_a_low_limit if {
+	one := {"limit": 10, "aggregate_key_type": "IP", "scope_down_statement": [{"not_statement": [{"statement": [ip_set("v4")]}]}]}
+	count(rate.wg301) == 1 with input as m([rate_rule(one, block_429)])
+	both := {"not_statement": [{"statement": [{"or_statement": [{"statement": [ip_set("v4"), ip_set("v6")]}]}]}]}
+	count(rate.wg301) == 1 with input as m([rate_rule({"limit": 10, "aggregate_key_type": "IP", "scope_down_statement": [both]}, block_429)])
+	count(rate.wg301) == 0 with input as m([rate_rule({"limit": 2000, "aggregate_key_type": "IP", "scope_down_statement": [both]}, block_429)])
+}
+
+test_wg301_exemption_and_a_path_is_a_scope if {
+	path := {"byte_match_statement": [{"search_string": "/login"}]}
+	scope := {"and_statement": [{"statement": [path, {"not_statement": [{"statement": [ip_set("v4")]}]}]}]}
+	count(rate.wg301) == 0 with input as m([rate_rule({"limit": 10, "aggregate_key_type": "IP", "scope_down_statement": [scope]}, block_429)])
+	not_a_path := {"not_statement": [{"statement": [path]}]}
+	count(rate.wg301) == 0 with input as m([rate_rule({"limit": 10, "aggregate_key_type": "IP", "scope_down_statement": [not_a_path]}, block_429)])
+}
