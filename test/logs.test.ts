@@ -8,7 +8,7 @@ import { loadInput } from "../src/load";
 import type { Model } from "../src/model";
 import { modelTypes } from "../src/rules";
 import { aclFromModel } from "../src/traffic/acl";
-import { applyExceptions, cdktfProps, moduleInput, type ExceptionChange } from "../src/traffic/exceptions";
+import { applyExceptions, cdktfProps, moduleInput, type ExceptionChange, type WafException } from "../src/traffic/exceptions";
 import { exceptionEdits, unifiedDiff } from "../src/traffic/hcl-patch";
 import { hclString } from "../src/traffic/hcl-render";
 import type { WafLogRecord } from "../src/traffic/log-record";
@@ -538,5 +538,69 @@ describe("logs: hostile input in what gets written", () => {
     assert.equal(d.status, 0);
     assert.equal(d.stdout, "");
     assert.match(d.stderr, /no patch: rule "common" is not written as a literal rule block/);
+  });
+});
+
+describe("logs: the construct's props", () => {
+  it("WafProtectedApi with the exceptions `wafguard logs` wrote synthesizes, and replays as the patched web ACL does", async () => {
+    const r = runCli(["logs", join(EXAMPLE, "waf-logs"), "--source", EXAMPLE, "--format", "json"]);
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { patterns: Array<{ selected: boolean; exception: { waf_exception?: WafException } | null }> };
+    const exceptions = out.patterns.filter((p) => p.selected && p.exception?.waf_exception).map((p) => p.exception!.waf_exception!);
+    assert.equal(exceptions.length, 2);
+
+    const { App, TerraformStack } = await import("cdktf");
+    const { AwsProvider } = await import("@cdktf/provider-aws/lib/provider");
+    const { ApiGatewayRestApi } = await import("@cdktf/provider-aws/lib/api-gateway-rest-api");
+    const { ApiGatewayDeployment } = await import("@cdktf/provider-aws/lib/api-gateway-deployment");
+    const { ApiGatewayStage } = await import("@cdktf/provider-aws/lib/api-gateway-stage");
+    const { WafProtectedApi } = await import("../src/construct/cdktf");
+    const outdir = join(mkdtempSync(join(tmpdir(), "wafguard-logs-cdktf-")), "cdktf.out");
+    const app = new App({ outdir, skipValidation: true });
+    const stack = new TerraformStack(app, "orders");
+    new AwsProvider(stack, "aws", { region: "eu-west-1" });
+    const api = new ApiGatewayRestApi(stack, "orders", { name: "orders" });
+    const deployment = new ApiGatewayDeployment(stack, "deployment", { restApiId: api.id });
+    const prod = new ApiGatewayStage(stack, "prod", { restApiId: api.id, deploymentId: deployment.id, stageName: "prod" });
+    new WafProtectedApi(stack, "waf", { stages: [prod], name: "orders-api", mode: "enforce", exceptions });
+    app.synth();
+
+    const model = loadInput(outdir).model;
+    const address = model.resources.find((x) => x.type === "aws_wafv2_web_acl")!.address;
+    const logged = aclFromModel(exampleModel(), ACL, "after")!;
+    const construct = aclFromModel(model, address, "after")!;
+    const changes: ExceptionChange[] = exceptions.map((exception) => ({ kind: "managed-sub-rule", aclRule: "common", exception }));
+    const patched = { ...logged, values: applyExceptions(logged.values, changes) };
+    const { compileAcl, evaluateRequest, RateState } = await import("../src/traffic/evaluate");
+    const [viaConstruct, viaPatch] = [compileAcl(construct, { logged }), compileAcl(patched, { logged })];
+    const [r1, r2] = [new RateState(), new RateState()];
+    const { EXPECTED } = generator;
+    let compared = 0;
+    const through = { legitimate: 0, scanner: 0 };
+    // The construct counts both sub-rules by default: these requests, outside the exceptions' routes, tell
+    // whether its exception rules block the labels everywhere else, as the patched .tf does.
+    const outside = [
+      record({ ip: "203.0.113.200", method: "POST", uri: "/prod/orders", label: "awswaf:managed:aws:core-rule-set:SizeRestrictions_Body" }),
+      record({ ip: "203.0.113.201", method: "GET", uri: "/prod/orders/5", headers: [], sub: "NoUserAgent_HEADER", label: "awswaf:managed:aws:core-rule-set:NoUserAgent_Header" }),
+    ];
+    const rules = construct.values.rule as Array<{ name: string }>;
+    assert.ok(rules.some((x) => x.name === "common-SizeRestrictions_BODY-exception") && rules.some((x) => x.name === "common-NoUserAgent_HEADER-exception"), rules.map((x) => x.name).join(", "));
+    for (const rec of outside) {
+      const [a, b] = [evaluateRequest(viaConstruct, rec, new RateState()), evaluateRequest(viaPatch, rec, new RateState())];
+      assert.equal(a.action, "BLOCK", `${rec.httpRequest.uri}: ${a.terminatingRule}`);
+      assert.equal(b.action, "BLOCK");
+    }
+    for (const rec of generator.generateRecords()) {
+      const [a, b] = [evaluateRequest(viaConstruct, rec, r1), evaluateRequest(viaPatch, rec, r2)];
+      if (rec.terminatingRuleId === "block-admin") continue; // a rule of the example's own that the construct does not have
+      compared++;
+      assert.equal(a.action, b.action, `${rec.httpRequest.httpMethod} ${rec.httpRequest.uri}: construct ${a.action} (${a.terminatingRule}), patched .tf ${b.action} (${b.terminatingRule})`);
+      if (rec.action === "BLOCK" && a.action === "ALLOW") {
+        if (rec.httpRequest.clientIp === EXPECTED.scanner.ip) through.scanner++;
+        else through.legitimate++;
+      }
+    }
+    assert.equal(compared, 2306 - EXPECTED.scanner.admin);
+    assert.deepEqual(through, { legitimate: EXPECTED.uploads.requests + EXPECTED.health.requests, scanner: 0 });
   });
 });
