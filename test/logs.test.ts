@@ -207,6 +207,11 @@ describe("logs: exceptions as code", () => {
     assert.deepEqual(rules.find((r) => r.name.endsWith("-except"))!.action, [{ count: [{}] }]);
   });
 
+  it("a sub-rule that answered with CAPTCHA keeps answering with CAPTCHA outside the exception's route", () => {
+    const rules = applyExceptions(acl.values, [{ ...uploads, action: "CAPTCHA" } as ExceptionChange]).rule as Rule[];
+    assert.deepEqual(rules.find((r) => r.name.endsWith("-except"))!.action, [{ captcha: [{}] }]);
+  });
+
   it("a custom rule: its statement narrowed to leave the method and route alone", () => {
     const rules = applyExceptions(acl.values, [admin]).rule as Rule[];
     const rule = rules.find((r) => r.name === "block-admin")!;

@@ -30,7 +30,8 @@ export type ExceptionMode = "block" | "count";
 
 /** One exception for one pattern, against one ACL rule. */
 export type ExceptionChange =
-  | { kind: "managed-sub-rule"; aclRule: string; exception: WafException }
+  /** `action`: what the sub-rule did (BLOCK, CAPTCHA, CHALLENGE): the new rule keeps doing it outside the scope. */
+  | { kind: "managed-sub-rule"; aclRule: string; exception: WafException; action?: string }
   | { kind: "custom-rule"; aclRule: string; method: string; path: string }
   /** A rate-based rule's limit raised to the observed peak per key over its window, plus RATE_MARGIN. */
   | { kind: "rate-limit"; aclRule: string; limit: number; peak: number; windowSec: number };
@@ -60,7 +61,7 @@ export function exceptionFor(pattern: Pattern, aclValues: Values | null, peaks?:
     if (!pattern.label) return { notOffered: `the log shows no label of ${pattern.managed_rule}, so the exception cannot match it` };
     const exception: WafException = { ruleGroup: String(group.name), rule: pattern.managed_rule, label: pattern.label, path: pattern.path };
     if (pattern.method && pattern.method !== "*") exception.method = pattern.method;
-    return { kind: "managed-sub-rule", aclRule: pattern.rule, exception };
+    return { kind: "managed-sub-rule", aclRule: pattern.rule, exception, action: pattern.action };
   }
   if (first(first(rule, "statement"), "rule_group_reference_statement")) return { notOffered: "exceptions for your own rule groups are not written yet (count the sub-rule in the group itself)" };
   const rate = first(first(rule, "statement"), "rate_based_statement");
@@ -87,7 +88,7 @@ export function applyExceptions(aclValues: Values, changes: ExceptionChange[], m
       const overrides = ((group.rule_action_override as Block[] | undefined) ?? []).filter((o) => o.name !== subRule);
       group.rule_action_override = [...overrides, countOverride(subRule)];
     }
-    const added = exceptionRules(rule, exceptions, mode);
+    const added = exceptionRules(rule, exceptions, mode, subRuleActions(changes));
     insertAfter(rules, rule, added);
   }
   for (const [aclRule, scopes] of groupCustom(changes)) {
@@ -117,12 +118,19 @@ export function groupCustom(changes: ExceptionChange[]): Map<string, Array<{ met
   return out;
 }
 
+/** What each managed sub-rule did, by sub-rule name (default BLOCK). */
+export function subRuleActions(changes: ExceptionChange[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const c of changes) if (c.kind === "managed-sub-rule" && c.action && !out.has(c.exception.rule)) out.set(c.exception.rule, c.action);
+  return out;
+}
+
 export function countOverride(subRule: string): Block {
   return { name: subRule, action_to_use: [{ count: [{}] }] };
 }
 
 /** One custom rule per sub-rule of the group: block its label except where the exceptions live. */
-export function exceptionRules(groupRule: Block, exceptions: WafException[], mode: ExceptionMode): Block[] {
+export function exceptionRules(groupRule: Block, exceptions: WafException[], mode: ExceptionMode, actions: Map<string, string> = new Map()): Block[] {
   const bySubRule = new Map<string, WafException[]>();
   for (const e of exceptions) (bySubRule.get(e.rule) ?? bySubRule.set(e.rule, []).get(e.rule)!).push(e);
   const priority = Number(groupRule.priority);
@@ -131,7 +139,7 @@ export function exceptionRules(groupRule: Block, exceptions: WafException[], mod
     return {
       name,
       priority: priority + 1 + i,
-      action: [mode === "count" ? { count: [{}] } : { block: [{}] }],
+      action: [mode === "count" ? { count: [{}] } : { [(actions.get(subRule) ?? "BLOCK").toLowerCase()]: [{}] }],
       statement: [{ and_statement: [{ statement: [{ label_match_statement: [{ scope: "LABEL", key: list[0].label }] }, ...list.map((e) => exemptStatement(e.method, e.path))] }] }],
       visibility_config: [{ cloudwatch_metrics_enabled: true, metric_name: name, sampled_requests_enabled: true }],
     };

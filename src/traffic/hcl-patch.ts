@@ -4,7 +4,7 @@
  * `git apply` (and `patch -p1`) accepts. Line edits, not a reformat: the rest of the file is untouched.
  */
 import { renderBlock } from "./hcl-render";
-import { countOverride, exceptionRules, exemptStatement, groupCustom, groupManaged, priorityShifts, rulesOf, type ExceptionChange, type ExceptionMode } from "./exceptions";
+import { countOverride, exceptionRules, exemptStatement, groupCustom, groupManaged, priorityShifts, rulesOf, subRuleActions, type ExceptionChange, type ExceptionMode } from "./exceptions";
 
 type Block = Record<string, unknown>;
 
@@ -51,7 +51,7 @@ export function exceptionEdits(text: string, blockLine: number, aclValues: Block
       const rendered = renderBlock("rule_action_override", countOverride(subRule), inner);
       edits.push(existing ? { start: existing.start, end: existing.end + 1, lines: rendered } : { start: group.end, end: group.end, lines: rendered });
     }
-    const added = exceptionRules(ruleValues, exceptions, mode);
+    const added = exceptionRules(ruleValues, exceptions, mode, subRuleActions(changes));
     const ruleIndent = indentOf(lines[ruleBlock.start]);
     const text: string[] = [];
     const subRules = [...new Set(exceptions.map((e) => e.rule))]; // exceptionRules writes one rule per sub-rule, in this order

@@ -17,7 +17,8 @@ export const LOGS_USAGE = `Options for logs (wafguard logs LOGS... [--plan PLAN 
   --exception-mode block|count    Write the new rules in count first (default: block)
   --pattern N                     Put pattern N's exception in the combined change and --diff (repeatable;
                                   default: every verified pattern without a scanner or attack signal)
-  --output FILE                   Write to FILE instead of stdout`;
+  --output FILE                   Write to FILE instead of stdout
+  Exit status of logs: 0 when it ran, 2 on bad input.`;
 
 /** Resource types the logs command reads beyond the rules' own: the API's resources, for route templates. */
 const API_TYPES = ["aws_api_gateway_resource", "aws_api_gateway_rest_api"];

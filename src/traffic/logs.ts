@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import type { Model } from "../model";
 import { aclFromModel, type AclConfig } from "./acl";
 import {
-  applyExceptions, cdktfProps, exceptionFor, exceptionRules, countOverride, moduleInput, narrowedStatement, RATE_MARGIN, rulesOf,
+  applyExceptions, cdktfProps, exceptionFor, exceptionRules, countOverride, moduleInput, narrowedStatement, RATE_MARGIN, rulesOf, subRuleActions,
   type ExceptionChange, type ExceptionMode, type WafException,
 } from "./exceptions";
 import { exceptionEdits, PatchError, ruleLine, unifiedDiff } from "./hcl-patch";
@@ -245,7 +245,7 @@ function writeException(p: LogsPattern, change: ExceptionChange, acl: AclConfig,
       `# In rule "${change.aclRule}", managed_rule_group_statement "${change.exception.ruleGroup}":`,
       ...renderBlock("rule_action_override", countOverride(change.exception.rule), ""),
       `# After rule "${change.aclRule}":`,
-      ...exceptionRules(rule, [change.exception], mode).flatMap((r) => renderBlock("rule", r, "")),
+      ...exceptionRules(rule, [change.exception], mode, subRuleActions([change])).flatMap((r) => renderBlock("rule", r, "")),
     ].join("\n");
     const out: PatternException = { hcl, cdktf: cdktfProps([change.exception]), module: moduleInput([change.exception]), waf_exception: change.exception };
     if (location) out.location = location;
