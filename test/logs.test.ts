@@ -198,7 +198,7 @@ describe("logs: exceptions as code", () => {
     assert.equal(path.regex_match_statement[0].regex_string, "^/prod/orders/[^/]+/attachments$");
     assert.deepEqual(path.regex_match_statement[0].field_to_match, [{ uri_path: [{}] }]);
     // Later rules move up so priorities stay distinct and in order; the input is not changed.
-    assert.deepEqual(rules.map((r) => [r.name, r.priority]), [["rate-per-ip", 0], ["common", 1], ["common-SizeRestrictions_BODY-except", 2], ["known-bad-inputs", 3], ["block-admin", 4]]);
+    assert.deepEqual([...rules].sort((a, b) => a.priority - b.priority).map((r) => [r.name, r.priority]), [["rate-per-ip", 0], ["common", 1], ["common-SizeRestrictions_BODY-except", 2], ["known-bad-inputs", 3], ["block-admin", 4]]);
     assert.equal((acl.values.rule as Rule[]).length, 4);
   });
 
@@ -607,5 +607,124 @@ describe("logs: the construct's props", () => {
     }
     assert.equal(compared, 2306 - EXPECTED.scanner.admin);
     assert.deepEqual(through, { legitimate: EXPECTED.uploads.requests + EXPECTED.health.requests, scanner: 0 });
+  });
+});
+
+describe("logs: exceptions next to IP-set references", () => {
+  it("rules after the group and narrowed statements keep resolving their IP sets by reference", () => {
+    const dir = mkdtempSync(join(tmpdir(), "wafguard-logs-ipset-"));
+    const visibility = (n: string) => `    visibility_config {\n      cloudwatch_metrics_enabled = true\n      metric_name                = "${n}"\n      sampled_requests_enabled   = true\n    }`;
+    writeFileSync(join(dir, "main.tf"), `resource "aws_wafv2_ip_set" "partners" {
+  name               = "partners"
+  scope              = "REGIONAL"
+  ip_address_version = "IPV4"
+  addresses          = ["198.51.100.0/24"]
+}
+
+resource "aws_wafv2_ip_set" "bad" {
+  name               = "bad"
+  scope              = "REGIONAL"
+  ip_address_version = "IPV4"
+  addresses          = ["192.0.2.0/24"]
+}
+
+resource "aws_wafv2_web_acl" "api" {
+  name  = "orders-api"
+  scope = "REGIONAL"
+  default_action {
+    allow {}
+  }
+  rule {
+    name     = "common"
+    priority = 1
+    override_action {
+      none {}
+    }
+    statement {
+      managed_rule_group_statement {
+        name        = "AWSManagedRulesCommonRuleSet"
+        vendor_name = "AWS"
+      }
+    }
+${visibility("common")}
+  }
+  rule {
+    name     = "partners-only-admin"
+    priority = 2
+    action {
+      block {}
+    }
+    statement {
+      and_statement {
+        statement {
+          byte_match_statement {
+            search_string         = "/prod/admin"
+            positional_constraint = "STARTS_WITH"
+            field_to_match {
+              uri_path {}
+            }
+            text_transformation {
+              priority = 0
+              type     = "NONE"
+            }
+          }
+        }
+        statement {
+          not_statement {
+            statement {
+              ip_set_reference_statement {
+                arn = aws_wafv2_ip_set.partners.arn
+              }
+            }
+          }
+        }
+      }
+    }
+${visibility("partners-only-admin")}
+  }
+  rule {
+    name     = "block-bad-ips"
+    priority = 3
+    action {
+      block {}
+    }
+    statement {
+      ip_set_reference_statement {
+        arn = aws_wafv2_ip_set.bad.arn
+      }
+    }
+${visibility("block-bad-ips")}
+  }
+${visibility("orders-api").replace(/^ {2}/gm, "")}
+}
+`);
+    const regular = (ip: string, uri: string, rule: string) => {
+      const r = record({ ip, method: "GET", uri, sub: null });
+      r.terminatingRuleId = rule;
+      r.terminatingRuleType = "REGULAR";
+      return r;
+    };
+    const records = [
+      ...Array.from({ length: 5 }, (_, i) => record({ ip: `203.0.113.${i + 1}`, uri: "/prod/upload", label: "awswaf:managed:aws:core-rule-set:SizeRestrictions_Body" })),
+      ...Array.from({ length: 4 }, () => regular("203.0.113.50", "/prod/admin/report", "partners-only-admin")),
+      ...Array.from({ length: 3 }, () => regular("203.0.113.51", "/prod/admin/other", "partners-only-admin")),
+      ...Array.from({ length: 3 }, () => regular("192.0.2.9", "/prod/x", "block-bad-ips")),
+      ...Array.from({ length: 6 }, (_, i) => record({ ip: `198.51.100.${i + 1}`, uri: "/prod/admin/report", method: "GET", action: "ALLOW" })),
+    ];
+    writeFileSync(join(dir, "waf.jsonl"), records.map((r) => JSON.stringify(r)).join("\n") + "\n");
+    const r = runCli(["logs", "waf.jsonl", "--source", ".", "--format", "json"], { cwd: dir });
+    assert.equal(r.status, 0, r.stderr);
+    type P = { rule: string; path: string; requests: number; exception: unknown; not_offered?: string; verified: { unblocked: number; uncertain: number; other_unblocked: number } | null };
+    const out = JSON.parse(r.stdout) as { patterns: P[]; replay_mismatch: Record<string, number> };
+    assert.deepEqual(out.replay_mismatch, {});
+    const at = (path: string) => out.patterns.find((p) => p.path === path)!;
+    for (const [path, n, uncertain] of [["/prod/upload", 5, 5], ["/prod/admin/report", 4, 0], ["/prod/admin/other", 3, 0]] as Array<[string, number, number]>) {
+      const p = at(path);
+      assert.ok(p.exception, `${path}: ${p.not_offered}`);
+      assert.equal(p.verified!.unblocked, n, path);
+      assert.equal(p.verified!.uncertain, uncertain, path);
+      assert.equal(p.verified!.other_unblocked, 0, path);
+    }
+    assert.match(at("/prod/x").not_offered!, /IP-set rules/);
   });
 });

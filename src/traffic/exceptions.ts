@@ -172,12 +172,31 @@ function scopeStatement(method: string | undefined, path: string): Block {
 /**
  * Put `added` right after `after`, at the priorities after its own; later rules whose priority would
  * collide move up by as many, keeping their order (priorities must all differ, AWS WAF API Reference, Rule).
+ * WAF evaluates by priority, not list order: the new rules go at the end of the list, so that the rules
+ * already there keep their index (the ACL's references are keyed by `rule.N...` paths).
  */
 export function insertAfter(rules: Block[], after: Block, added: Block[]): void {
   const base = Number(after.priority);
   const taken = rules.some((r) => r !== after && Number(r.priority) > base && Number(r.priority) <= base + added.length);
   if (taken) for (const r of rules) if (r !== after && Number(r.priority) > base) r.priority = Number(r.priority) + added.length;
-  rules.splice(rules.indexOf(after) + 1, 0, ...added);
+  rules.push(...added);
+}
+
+/**
+ * The web ACL with the exceptions applied: its values, and its references (IP sets, regex pattern sets and
+ * rule groups known by Terraform address) re-keyed where a narrowed statement moved them one level down.
+ */
+export function patchAcl<T extends { values: Values; references: Map<string, string> }>(acl: T, changes: ExceptionChange[], mode: ExceptionMode = "block"): T {
+  const values = applyExceptions(acl.values, changes, mode);
+  const references = new Map(acl.references);
+  const rules = rulesOf(acl.values);
+  for (const aclRule of groupCustom(changes).keys()) {
+    const index = rules.findIndex((r) => r.name === aclRule);
+    const from = `rule.${index}.statement.0.`;
+    const to = `rule.${index}.statement.0.and_statement.0.statement.0.`;
+    for (const [path, target] of acl.references) if (path.startsWith(from)) references.set(to + path.slice(from.length), target);
+  }
+  return { ...acl, values, references };
 }
 
 /** Priority moves that insertAfter makes, by rule name (for the HCL writer, which edits lines). */

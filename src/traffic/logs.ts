@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import type { Model } from "../model";
 import { aclFromModel, type AclConfig } from "./acl";
 import {
-  applyExceptions, cdktfProps, exceptionFor, exceptionRules, countOverride, moduleInput, narrowedStatement, RATE_MARGIN, rulesOf, subRuleActions,
+  cdktfProps, exceptionFor, exceptionRules, countOverride, moduleInput, narrowedStatement, patchAcl, RATE_MARGIN, rulesOf, subRuleActions,
   type ExceptionChange, type ExceptionMode, type WafException,
 } from "./exceptions";
 import { exceptionEdits, PatchError, ruleLine, unifiedDiff } from "./hcl-patch";
@@ -100,7 +100,7 @@ export async function analyzeLogs(options: LogsOptions): Promise<LogsResult> {
   const byChange = new Map<ExceptionChange, Candidate>();
   for (const [p, change] of changes) {
     const acl = acls.get(p.web_acl)!;
-    const c = byChange.get(change) ?? byChange.set(change, { id: String(byChange.size), acl: p.web_acl, patched: { ...acl, values: applyExceptions(acl.values, [change]) }, patterns: new Set(), expected: 0 }).get(change)!;
+    const c = byChange.get(change) ?? byChange.set(change, { id: String(byChange.size), acl: p.web_acl, patched: patchAcl(acl, [change]), patterns: new Set(), expected: 0 }).get(change)!;
     c.patterns.add(keyString(p));
     c.expected += p.requests;
   }
@@ -131,7 +131,7 @@ export async function analyzeLogs(options: LogsOptions): Promise<LogsResult> {
   if (offered.size) {
     const all: Candidate[] = [...offered].map(([address, list]) => ({
       id: address, acl: address,
-      patched: { ...acls.get(address)!, values: applyExceptions(acls.get(address)!.values, unique(list.map(([, c]) => c))) },
+      patched: patchAcl(acls.get(address)!, unique(list.map(([, c]) => c))),
       patterns: new Set(list.map(([p]) => keyString(p))),
       expected: list.reduce((n, [p]) => n + p.requests, 0),
     }));
