@@ -725,6 +725,80 @@ ${visibility("orders-api").replace(/^ {2}/gm, "")}
       assert.equal(p.verified!.uncertain, uncertain, path);
       assert.equal(p.verified!.other_unblocked, 0, path);
     }
-    assert.match(at("/prod/x").not_offered!, /IP-set rules/);
+    // The block list's entry that holds the client comes out of the IP set; nothing else was blocked by it.
+    const bad = at("/prod/x");
+    assert.ok(bad.exception, bad.not_offered);
+    assert.equal(bad.verified!.unblocked, 3);
+    assert.match((bad.exception as { hcl: string }).hcl, /aws_wafv2_ip_set\.bad: addresses without 192\.0\.2\.0\/24/);
+    const d = runCli(["logs", "waf.jsonl", "--source", ".", "--diff", "--pattern", "1,2,3,4"], { cwd: dir });
+    assert.equal(d.status, 0, d.stderr);
+    assert.match(d.stdout, /\n-  addresses          = \["192\.0\.2\.0\/24"\]\n\+  addresses          = \[\]\n/);
+    writeFileSync(join(dir, "x.diff"), d.stdout);
+    const applied = spawnSync("git", ["apply", "x.diff"], { cwd: dir, encoding: "utf8" });
+    assert.equal(applied.status, 0, applied.stderr);
+    const model = loadInput(dir, { types: TYPES }).model;
+    assert.deepEqual(model.resources.find((x) => x.address === "aws_wafv2_ip_set.bad")!.values.addresses, []);
+  });
+
+  it("an allow list the rule negates gets the pattern's clients added", () => {
+    const dir = mkdtempSync(join(tmpdir(), "wafguard-logs-allowlist-"));
+    writeFileSync(join(dir, "main.tf"), `resource "aws_wafv2_ip_set" "office" {
+  name               = "office"
+  scope              = "REGIONAL"
+  ip_address_version = "IPV4"
+  addresses = [
+    "198.51.100.0/24",
+  ]
+}
+
+resource "aws_wafv2_web_acl" "api" {
+  name  = "orders-api"
+  scope = "REGIONAL"
+  default_action {
+    allow {}
+  }
+  rule {
+    name     = "office-only"
+    priority = 0
+    action {
+      block {}
+    }
+    statement {
+      not_statement {
+        statement {
+          ip_set_reference_statement {
+            arn = aws_wafv2_ip_set.office.arn
+          }
+        }
+      }
+    }
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "office-only"
+      sampled_requests_enabled   = true
+    }
+  }
+  visibility_config {
+    cloudwatch_metrics_enabled = true
+    metric_name                = "orders-api"
+    sampled_requests_enabled   = true
+  }
+}
+`);
+    const blocked = (ip: string) => {
+      const r = record({ ip, method: "GET", uri: "/prod/orders", sub: null });
+      r.terminatingRuleId = "office-only";
+      r.terminatingRuleType = "REGULAR";
+      r.ruleGroupList = [];
+      return r;
+    };
+    writeFileSync(join(dir, "waf.jsonl"), [blocked("203.0.113.9"), blocked("203.0.113.9"), blocked("203.0.113.10")].map((r) => JSON.stringify(r)).join("\n") + "\n");
+    const d = runCli(["logs", "waf.jsonl", "--source", ".", "--diff"], { cwd: dir });
+    assert.equal(d.status, 0, d.stderr);
+    assert.match(d.stdout, /\n-  addresses = \[\n-    "198\.51\.100\.0\/24",\n-  \]\n\+  addresses = \["198\.51\.100\.0\/24", "203\.0\.113\.10\/32", "203\.0\.113\.9\/32"\]\n/);
+    writeFileSync(join(dir, "x.diff"), d.stdout);
+    assert.equal(spawnSync("git", ["apply", "x.diff"], { cwd: dir, encoding: "utf8" }).status, 0);
+    const values = loadInput(dir, { types: TYPES }).model.resources.find((x) => x.address === "aws_wafv2_ip_set.office")!.values;
+    assert.deepEqual(values.addresses, ["198.51.100.0/24", "203.0.113.10/32", "203.0.113.9/32"]);
   });
 });

@@ -10,6 +10,7 @@
  */
 import type { Pattern } from "./patterns";
 import { OTHER_PATHS } from "./patterns";
+import { cidrContains } from "../engine/host-builtins";
 import { routeRegex } from "./routes";
 
 /** The scoped exception, one shape for the construct, the module and the writer (TRAFFIC-CONTRACT.md). */
@@ -34,7 +35,12 @@ export type ExceptionChange =
   | { kind: "managed-sub-rule"; aclRule: string; exception: WafException; action?: string }
   | { kind: "custom-rule"; aclRule: string; method: string; path: string }
   /** A rate-based rule's limit raised to the observed peak per key over its window, plus RATE_MARGIN. */
-  | { kind: "rate-limit"; aclRule: string; limit: number; peak: number; windowSec: number };
+  | { kind: "rate-limit"; aclRule: string; limit: number; peak: number; windowSec: number }
+  /**
+   * An IP-set rule: the set's entries that hold the pattern's clients removed (a block list), or the
+   * clients added as /32 or /128 (an allow list the rule negates). `ipSet`: the set's key in AclConfig.ipSets.
+   */
+  | { kind: "ip-set"; aclRule: string; ipSet: string; remove: string[]; add: string[] };
 
 /** Headroom above the observed peak when a rate limit is raised (AWS counts approximately). */
 export const RATE_MARGIN = 0.2;
@@ -50,7 +56,12 @@ type Values = Record<string, unknown>;
 type Block = Record<string, unknown>;
 
 /** The exception a pattern calls for, or why none is offered. */
-export function exceptionFor(pattern: Pattern, aclValues: Values | null, peaks?: Map<string, { peak: number; windowSec: number }>): ExceptionChange | { notOffered: string } {
+export function exceptionFor(
+  pattern: Pattern,
+  aclValues: Values | null,
+  peaks?: Map<string, { peak: number; windowSec: number }>,
+  ipSets?: (ruleName: string, arn: string) => { key: string; values: Values } | null,
+): ExceptionChange | { notOffered: string } {
   if (pattern.path === OTHER_PATHS) return { notOffered: "routes beyond the pattern cap are grouped; no single scope to exempt" };
   if (!aclValues) return { notOffered: "the web ACL's configuration is not known (give --plan, --source or cdktf.out)" };
   const rule = rulesOf(aclValues).find((r) => r.name === pattern.rule);
@@ -71,9 +82,35 @@ export function exceptionFor(pattern: Pattern, aclValues: Values | null, peaks?:
     if (!peak) return { notOffered: "no peak per key was measured for this rate-based rule" };
     return { kind: "rate-limit", aclRule: pattern.rule, limit: raisedLimit(peak.peak), peak: peak.peak, windowSec: peak.windowSec };
   }
-  if (first(first(rule, "statement"), "ip_set_reference_statement")) return { notOffered: "IP-set rules: remove the entry that holds these clients; not written yet" };
+  const ipSetChange = ipSetException(pattern, rule, ipSets);
+  if (ipSetChange) return ipSetChange;
   if (!first(rule, "action")) return { notOffered: `rule "${pattern.rule}" has no action block` };
   return { kind: "custom-rule", aclRule: pattern.rule, method: pattern.method, path: pattern.path };
+}
+
+/**
+ * A rule that is an IP-set match (block list) or its negation (allow list): the set's change that lets
+ * the pattern's clients through. Null when the rule is not one of these two shapes.
+ */
+function ipSetException(pattern: Pattern, rule: Block, ipSets: ((ruleName: string, arn: string) => { key: string; values: Values } | null) | undefined): ExceptionChange | { notOffered: string } | null {
+  const statement = first(rule, "statement");
+  const direct = first(statement, "ip_set_reference_statement");
+  const negated = first(first(first(statement, "not_statement"), "statement"), "ip_set_reference_statement");
+  const ref = direct ?? negated;
+  if (!ref) return null;
+  if (first(ref, "ip_set_forwarded_ip_config")) return { notOffered: "IP-set rules on a forwarded IP header: the logged client IP is not the one matched" };
+  if (pattern.clients_capped) return { notOffered: `more than ${pattern.clients} clients: too many to list in an IP set` };
+  const set = ipSets?.(String(rule.name), String(ref.arn ?? ""));
+  if (!set) return { notOffered: "the IP set this rule references is not in the configuration" };
+  const addresses = Array.isArray(set.values.addresses) ? (set.values.addresses as unknown[]).map(String) : [];
+  const clients = [...pattern.client_ips];
+  if (direct) {
+    const remove = addresses.filter((cidr) => clients.some((ip) => cidrContains(cidr, ip) === true));
+    if (remove.length === 0) return { notOffered: "none of the IP set's entries holds these clients" };
+    return { kind: "ip-set", aclRule: pattern.rule, ipSet: set.key, remove, add: [] };
+  }
+  const add = clients.map((ip) => (ip.includes(":") ? `${ip}/128` : `${ip}/32`)).sort();
+  return { kind: "ip-set", aclRule: pattern.rule, ipSet: set.key, remove: [], add };
 }
 
 /** The ACL's values with the exceptions applied (a copy; the input is not changed). */
@@ -186,9 +223,17 @@ export function insertAfter(rules: Block[], after: Block, added: Block[]): void 
  * The web ACL with the exceptions applied: its values, and its references (IP sets, regex pattern sets and
  * rule groups known by Terraform address) re-keyed where a narrowed statement moved them one level down.
  */
-export function patchAcl<T extends { values: Values; references: Map<string, string> }>(acl: T, changes: ExceptionChange[], mode: ExceptionMode = "block"): T {
+export function patchAcl<T extends { values: Values; references: Map<string, string>; ipSets: Map<string, Values> }>(acl: T, changes: ExceptionChange[], mode: ExceptionMode = "block"): T {
   const values = applyExceptions(acl.values, changes, mode);
   const references = new Map(acl.references);
+  const ipSets = new Map(acl.ipSets);
+  for (const c of changes) {
+    if (c.kind !== "ip-set") continue;
+    const before = ipSets.get(c.ipSet);
+    if (!before) continue;
+    const after = { ...before, addresses: ipSetAddresses(before, c) };
+    for (const [k, v] of ipSets) if (v === before) ipSets.set(k, after); // known by address and by ARN
+  }
   const rules = rulesOf(acl.values);
   for (const aclRule of groupCustom(changes).keys()) {
     const index = rules.findIndex((r) => r.name === aclRule);
@@ -196,7 +241,13 @@ export function patchAcl<T extends { values: Values; references: Map<string, str
     const to = `rule.${index}.statement.0.and_statement.0.statement.0.`;
     for (const [path, target] of acl.references) if (path.startsWith(from)) references.set(to + path.slice(from.length), target);
   }
-  return { ...acl, values, references };
+  return { ...acl, values, references, ipSets };
+}
+
+/** The IP set's addresses after an ip-set change. */
+export function ipSetAddresses(set: Values, c: Extract<ExceptionChange, { kind: "ip-set" }>): string[] {
+  const addresses = Array.isArray(set.addresses) ? (set.addresses as unknown[]).map(String) : [];
+  return [...addresses.filter((a) => !c.remove.includes(a)), ...c.add.filter((a) => !addresses.includes(a))];
 }
 
 /** Priority moves that insertAfter makes, by rule name (for the HCL writer, which edits lines). */

@@ -89,6 +89,29 @@ export function exceptionEdits(text: string, blockLine: number, aclValues: Block
   return edits.sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
+/** The edit that sets the `addresses` of the aws_wafv2_ip_set block at `blockLine` (1-based) to `addresses`. */
+export function ipSetEdit(text: string, blockLine: number, addresses: string[]): Edit {
+  const lines = text.split("\n");
+  const depth = depthAtLineStart(lines);
+  const start = blockLine - 1;
+  if (!/^\s*resource\s+"aws_wafv2_ip_set"/.test(lines[start] ?? "")) throw new PatchError(`line ${blockLine} is not an aws_wafv2_ip_set block`);
+  const block = { start, end: blockEnd(lines, depth, start) };
+  const at = attributeLine(lines, depth, block, "addresses");
+  if (at === undefined) throw new PatchError(`the IP set at line ${blockLine} has no addresses attribute`);
+  // The list may span lines: up to the line where its brackets balance.
+  let open = 0;
+  let end = at;
+  for (; end < block.end; end++) {
+    const code = lines[end].replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/\s*(#|\/\/).*$/, "");
+    open += (code.match(/\[/g) ?? []).length - (code.match(/\]/g) ?? []).length;
+    if (open <= 0) break;
+  }
+  const value = lines.slice(at, end + 1).join("\n").replace(/^\s*addresses\s*=\s*/, "").trim();
+  if (!/^\[[^]*\]$/.test(value) || /\$\{|\b(var|local|module|data)\./.test(value)) throw new PatchError(`the IP set's addresses at line ${at + 1} are not a literal list`);
+  const prefix = /^\s*addresses\s*=\s*/.exec(lines[at])![0];
+  return { start: at, end: end + 1, lines: [`${prefix}[${addresses.map((a) => JSON.stringify(a)).join(", ")}]`] };
+}
+
 /** The 1-based line of rule `name` inside the web ACL block at `blockLine`, or null when it is not a literal block. */
 export function ruleLine(text: string, blockLine: number, name: string): number | null {
   const lines = text.split("\n");

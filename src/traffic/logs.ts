@@ -7,10 +7,10 @@ import { readFileSync } from "node:fs";
 import type { Model } from "../model";
 import { aclFromModel, type AclConfig } from "./acl";
 import {
-  cdktfProps, exceptionFor, exceptionRules, countOverride, moduleInput, narrowedStatement, patchAcl, RATE_MARGIN, rulesOf, subRuleActions,
+  cdktfProps, exceptionFor, exceptionRules, countOverride, moduleInput, ipSetAddresses, narrowedStatement, patchAcl, RATE_MARGIN, rulesOf, subRuleActions,
   type ExceptionChange, type ExceptionMode, type WafException,
 } from "./exceptions";
-import { exceptionEdits, PatchError, ruleLine, unifiedDiff } from "./hcl-patch";
+import { exceptionEdits, ipSetEdit, PatchError, ruleLine, unifiedDiff, type Edit } from "./hcl-patch";
 import { renderBlock } from "./hcl-render";
 import { parseWebAclArn, type LoggedRecord, type WafLogRecord } from "./log-record";
 import { keyString, PatternCollector, patternKeyOf, type Pattern, type PatternSummary } from "./patterns";
@@ -86,7 +86,7 @@ export async function analyzeLogs(options: LogsOptions): Promise<LogsResult> {
       return;
     }
     const acl = acls.get(p.web_acl);
-    const change = exceptionFor(p, acl?.values ?? null, peaks.get(p.web_acl));
+    const change = exceptionFor(p, acl?.values ?? null, peaks.get(p.web_acl), acl ? ipSetOf(acl) : undefined);
     if ("notOffered" in change) p.not_offered = change.notOffered;
     else if (change.kind === "rate-limit") {
       const id = `${p.web_acl}\u0000${change.aclRule}`;
@@ -150,6 +150,18 @@ export async function analyzeLogs(options: LogsOptions): Promise<LogsResult> {
     }
   }
   return { version: 1, ...summary, patterns, mode, combined, replay_mismatch: Object.fromEntries(first.baselineMismatch) };
+}
+
+/** The IP set a rule references (directly or negated), keyed by its Terraform address where known. */
+function ipSetOf(acl: AclConfig): (ruleName: string, arn: string) => { key: string; values: Record<string, unknown> } | null {
+  return (ruleName, arn) => {
+    const index = rulesOf(acl.values).findIndex((r) => r.name === ruleName);
+    const byPath = ["", "not_statement.0.statement.0."].map((mid) => acl.references.get(`rule.${index}.statement.0.${mid}ip_set_reference_statement.0.arn`)).find(Boolean);
+    const values = (arn && acl.ipSets.get(arn)) || (byPath ? acl.ipSets.get(byPath) : undefined);
+    if (!values) return null;
+    const address = [...acl.ipSets].find(([k, v]) => v === values && !k.startsWith("arn:"))?.[0];
+    return { key: address ?? arn, values };
+  };
 }
 
 function unique<T>(list: T[]): T[] {
@@ -240,6 +252,14 @@ function writeException(p: LogsPattern, change: ExceptionChange, acl: AclConfig,
     if (location) out.location = location;
     return out;
   }
+  if (change.kind === "ip-set") {
+    const set = acl.ipSets.get(change.ipSet) ?? {};
+    const what = change.remove.length ? `without ${change.remove.join(", ")} (the entries holding these clients)` : `with the ${change.add.length} client(s) added`;
+    const out: PatternException = { hcl: [`# ${change.ipSet}: addresses ${what}`, `addresses = ${JSON.stringify(ipSetAddresses(set, change)).replace(/","/g, '", "')}`].join("\n") };
+    const at = model?.resources.find((r) => r.address === change.ipSet)?.source;
+    if (at?.line) out.location = { file: at.file, line: at.line };
+    return out;
+  }
   if (change.kind === "managed-sub-rule") {
     const hcl = [
       `# In rule "${change.aclRule}", managed_rule_group_statement "${change.exception.ruleGroup}":`,
@@ -270,17 +290,26 @@ function ruleLocation(model: Model | null, acl: AclConfig, rule: string): { file
   return { file: source.file, line: ruleLine(text, source.line, rule) ?? source.line };
 }
 
-/** All offered exceptions of one web ACL as a diff of its .tf file, when its source is known. */
+/** All offered exceptions of one web ACL as a diff of its .tf file (and its IP sets' files), when the source is known. */
 function aclDiff(model: Model, acl: AclConfig, changes: ExceptionChange[], mode: ExceptionMode, patterns: LogsPattern[]): string | null {
   const resource = model.resources.find((r) => r.address === acl.address);
   const source = resource?.source;
   if (!source?.line || !source.file.endsWith(".tf")) return null;
-  const text = readFileSync(source.file, "utf8");
   const note = (aclRule: string, subRule: string | null) => {
     const ps = patterns.filter((p) => p.rule === aclRule && (subRule === null || p.managed_rule === subRule));
     const scopes = ps.map((p) => `${p.method} ${p.path}`).join(", ");
     return `wafguard logs: exception for ${scopes} (${ps.reduce((n, p) => n + p.requests, 0)} logged requests, verified by replay)${mode === "count" ? "; in count first" : ""}`;
   };
-  const edits = exceptionEdits(text, source.line, acl.values, changes, mode, note);
-  return unifiedDiff(source.file.replace(/\\/g, "/"), text, edits);
+  const files = new Map<string, { text: string; edits: Edit[] }>();
+  const fileOf = (file: string) => files.get(file) ?? files.set(file, { text: readFileSync(file, "utf8"), edits: [] }).get(file)!;
+  const aclFile = fileOf(source.file);
+  aclFile.edits.push(...exceptionEdits(aclFile.text, source.line, acl.values, changes, mode, note));
+  for (const c of changes) {
+    if (c.kind !== "ip-set") continue;
+    const at = model.resources.find((r) => r.address === c.ipSet)?.source;
+    if (!at?.line || !at.file.endsWith(".tf")) throw new PatchError(`the IP set ${c.ipSet} is not in a .tf file that wafguard read`);
+    const f = fileOf(at.file);
+    f.edits.push(ipSetEdit(f.text, at.line, ipSetAddresses(acl.ipSets.get(c.ipSet) ?? {}, c)));
+  }
+  return [...files].sort(([a], [b]) => a.localeCompare(b)).map(([file, f]) => unifiedDiff(file.replace(/\\/g, "/"), f.text, f.edits.sort((a, b) => a.start - b.start))).join("");
 }

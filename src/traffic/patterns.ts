@@ -43,6 +43,8 @@ export interface Pattern extends PatternKey {
   clients: number;
   /** `clients` is a lower bound: more distinct clients than MAX_CLIENTS_PER_PATTERN. */
   clients_capped: boolean;
+  /** The distinct client IPs (up to MAX_CLIENTS_PER_PATTERN), for IP-set exceptions. Not reported. */
+  client_ips: ReadonlySet<string>;
   share: number;
   first_seen: string;
   last_seen: string;
@@ -238,6 +240,7 @@ export class PatternCollector {
       requests: a.requests,
       clients: a.clients.size,
       clients_capped: a.clientsCapped,
+      client_ips: a.clients,
       share: total ? a.requests / total : 0,
       first_seen: new Date(a.first).toISOString(),
       last_seen: new Date(a.last).toISOString(),
