@@ -785,14 +785,20 @@ resource "aws_wafv2_web_acl" "api" {
   }
 }
 `);
-    const blocked = (ip: string) => {
-      const r = record({ ip, method: "GET", uri: "/prod/orders", sub: null });
+    const blocked = (ip: string, uri = "/prod/orders") => {
+      const r = record({ ip, method: "GET", uri, sub: null });
       r.terminatingRuleId = "office-only";
       r.terminatingRuleType = "REGULAR";
       r.ruleGroupList = [];
       return r;
     };
-    writeFileSync(join(dir, "waf.jsonl"), [blocked("203.0.113.9"), blocked("203.0.113.9"), blocked("203.0.113.10")].map((r) => JSON.stringify(r)).join("\n") + "\n");
+    writeFileSync(join(dir, "waf.jsonl"), [blocked("203.0.113.9"), blocked("203.0.113.9"), blocked("203.0.113.10", "/prod/health")].map((r) => JSON.stringify(r)).join("\n") + "\n");
+    // Two routes, one rule: the IP set's change is about clients, so one change serves both patterns.
+    const json = runCli(["logs", "waf.jsonl", "--source", ".", "--format", "json"], { cwd: dir });
+    const patterns = (JSON.parse(json.stdout) as { patterns: Array<{ path: string; exception: { hcl: string } | null; not_offered?: string; verified: { unblocked: number } }> }).patterns;
+    assert.deepEqual(patterns.map((p) => [p.path, p.verified.unblocked]), [["/prod/orders", 3], ["/prod/health", 3]]);
+    assert.ok(patterns.every((p) => p.exception), patterns.map((p) => p.not_offered).join("; "));
+    assert.equal(patterns[0].exception!.hcl, patterns[1].exception!.hcl);
     const d = runCli(["logs", "waf.jsonl", "--source", ".", "--diff"], { cwd: dir });
     assert.equal(d.status, 0, d.stderr);
     assert.match(d.stdout, /\n-  addresses = \[\n-    "198\.51\.100\.0\/24",\n-  \]\n\+  addresses = \["198\.51\.100\.0\/24", "203\.0\.113\.10\/32", "203\.0\.113\.9\/32"\]\n/);

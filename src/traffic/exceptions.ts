@@ -63,7 +63,7 @@ export function exceptionFor(
   ipSets?: (ruleName: string, arn: string) => { key: string; values: Values } | null,
 ): ExceptionChange | { notOffered: string } {
   if (pattern.path === OTHER_PATHS) return { notOffered: "routes beyond the pattern cap are grouped; no single scope to exempt" };
-  if (!aclValues) return { notOffered: "the web ACL's configuration is not known (give --plan, --source or cdktf.out)" };
+  if (!aclValues) return { notOffered: `web ACL ${pattern.web_acl} is not in the configuration given (give its plan with --plan, or its .tf or cdktf.out with --source)` };
   const rule = rulesOf(aclValues).find((r) => r.name === pattern.rule);
   if (!rule) return { notOffered: `rule "${pattern.rule}" is not in the configured web ACL` };
   const group = first(first(rule, "statement"), "managed_rule_group_statement");

@@ -1,7 +1,8 @@
 /**
  * `wafguard logs`: what the web ACL blocked, grouped into patterns with their signals, and for each
  * pattern the smallest exception as code, offered only when a replay of every logged request proves it
- * unblocks exactly that pattern. Two passes over the logs: group, then verify.
+ * unblocks exactly that pattern. Streaming passes over the logs: group; measure rate peaks (only when a
+ * rate-based rule blocked); verify each exception; verify the chosen ones together.
  */
 import { readFileSync } from "node:fs";
 import type { Model } from "../model";
@@ -79,7 +80,7 @@ export async function analyzeLogs(options: LogsOptions): Promise<LogsResult> {
   const patterns: LogsPattern[] = summary.patterns.map((p) => ({ ...p, exception: null, verified: null, selected: false }));
   const peaks = await ratePeaks(patterns.slice(0, MAX_VERIFIED_PATTERNS), acls, options.logs, aclOf);
   const changes = new Map<LogsPattern, ExceptionChange>();
-  const rateChanges = new Map<string, ExceptionChange>(); // one per rate-based rule, shared by its patterns
+  const ruleChanges = new Map<string, ExceptionChange>(); // one per rate-based or IP-set rule, shared by its patterns
   patterns.forEach((p, i) => {
     if (i >= MAX_VERIFIED_PATTERNS) {
       p.not_offered = `not verified: only the ${MAX_VERIFIED_PATTERNS} largest patterns are replayed`;
@@ -88,9 +89,15 @@ export async function analyzeLogs(options: LogsOptions): Promise<LogsResult> {
     const acl = acls.get(p.web_acl);
     const change = exceptionFor(p, acl?.values ?? null, peaks.get(p.web_acl), acl ? ipSetOf(acl) : undefined);
     if ("notOffered" in change) p.not_offered = change.notOffered;
-    else if (change.kind === "rate-limit") {
+    else if (change.kind === "rate-limit" || change.kind === "ip-set") {
+      // A limit or an IP set is about clients, not routes: one change serves all the rule's patterns.
       const id = `${p.web_acl}\u0000${change.aclRule}`;
-      changes.set(p, rateChanges.get(id) ?? rateChanges.set(id, change).get(id)!);
+      const shared = ruleChanges.get(id);
+      if (shared?.kind === "ip-set" && change.kind === "ip-set") {
+        shared.remove = unique([...shared.remove, ...change.remove]);
+        shared.add = unique([...shared.add, ...change.add]).sort();
+      }
+      changes.set(p, shared ?? ruleChanges.set(id, change).get(id)!);
     } else changes.set(p, change);
   });
   if (changes.size === 0) return { version: 1, ...summary, patterns, mode, combined: [], replay_mismatch: {} };
