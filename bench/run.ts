@@ -1,13 +1,15 @@
 /**
  * The benchmark: plans of growing size, wafguard's time and peak memory against reading and
  * JSON.parse of the same file, each in a fresh Node process, best of several runs.
- *   npm run bench            (1k, 10k, 50k, 100k resources)
+ *   npm run bench            (1k, 10k, 50k, 100k resources, then traffic on 256 MB of logs)
  *   npm run bench -- 1000 200000
+ *   npm run bench -- traffic 5000   (traffic only: MB of uncompressed logs; see traffic.ts)
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { generatePlan } from "./generate";
+import { benchTraffic } from "./traffic";
 
 const OUT = join(__dirname, "..", "..", "bench", "out");
 const RUNS = 3;
@@ -29,6 +31,10 @@ function measure(mode: string, path: string): Sample {
 }
 
 async function main() {
+  if (process.argv[2] === "traffic") {
+    process.stdout.write(await benchTraffic(Number(process.argv[3] ?? 256)));
+    return;
+  }
   const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
   mkdirSync(OUT, { recursive: true });
   const rows: string[] = [
@@ -45,6 +51,7 @@ async function main() {
     process.stderr.write(`${n} done\n`);
   }
   process.stdout.write(rows.join("\n") + "\n");
+  if (sizes.length === 0) process.stdout.write("\n" + (await benchTraffic(256)));
 }
 
 main().catch((e) => {

@@ -286,6 +286,13 @@ describe("traffic: rules, actions and labels", () => {
     // After the 60 s window the count starts over.
     assert.equal(evaluateRequest(c, logRecord({ timestamp: 1_700_000_000_000 + 200_000 }), state).action, "ALLOW");
   });
+  it("rate-based state is bounded: keys whose requests left the window are dropped", () => {
+    const state = new RateState();
+    for (let i = 0; i < 50_000; i++) state.count("r", `10.0.${i >> 8}.${i & 255}`, 1_700_000_000_000 + i * 100, 60_000);
+    // 100 ms apart with a 60 s window: only the last ~600 keys can still count.
+    assert.ok(state.keys <= 601, `${state.keys} keys held`);
+    assert.equal(state.count("r", "10.0.0.0", 1_700_000_000_000 + 50_000 * 100, 60_000), 1);
+  });
   it("rate-based with custom keys (header) and a scope-down", () => {
     const st = { rate_based_statement: [{ limit: 10, evaluation_window_sec: 60, aggregate_key_type: "CUSTOM_KEYS", custom_key: [{ header: [{ name: "dogname", text_transformation: tt() }] }], scope_down_statement: [byteMatch("method", "GET", "EXACTLY")] }] };
     const c = compileAcl(aclConfig(aclValues([rule("rate", 0, st)])), { logged: null });

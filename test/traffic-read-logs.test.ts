@@ -1,7 +1,7 @@
 /** readWafLogs: the shapes users have WAF logs in, and bad input as one clear line naming file and line. */
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -12,9 +12,9 @@ import { FIXTURES } from "./helpers";
 const DIR = join(FIXTURES, "traffic");
 const fixture = (name: string) => join(DIR, name);
 
-async function readAll(paths: string[], onProgress?: (p: ReadProgress) => void) {
+async function readAll(paths: string[], onProgress?: (p: ReadProgress) => void, maxWholeDocumentBytes?: number) {
   const out = [];
-  for await (const r of readWafLogs(paths, { onProgress })) out.push(r);
+  for await (const r of readWafLogs(paths, { onProgress, maxWholeDocumentBytes })) out.push(r);
   return out;
 }
 
@@ -45,10 +45,27 @@ describe("traffic: reading WAF logs", () => {
     assert.equal(b.length, 3);
     assert.deepEqual(b.map((r) => r.record.timestamp), a.map((r) => r.record.timestamp));
   });
-  it("a JSON array of records, streamed", async () => {
-    const rs = await readAll([fixture("array.json")]);
-    assert.equal(rs.length, 3);
-    assert.equal(rs[2]!.record.httpRequest.requestId, "Ed0AiHF_CGYF-D2=");
+  it("a JSON array of records, and filter-log-events output: parsed whole, or streamed when large", async () => {
+    for (const max of [undefined, 100]) {
+      const rs = await readAll([fixture("array.json")], undefined, max);
+      assert.equal(rs.length, 3);
+      assert.equal(rs[2]!.record.httpRequest.requestId, "Ed0AiHF_CGYF-D2=");
+      assert.equal((await readAll([fixture("filter-log-events.json")], undefined, max)).length, 3);
+    }
+    const d = tmp();
+    writeFileSync(join(d, "bad.json"), JSON.stringify([JSON.parse(readFileSync(fixture("records.jsonl"), "utf8").split("\n")[0]!), { not: "a record" }], null, 2));
+    assert.match(await failure([join(d, "bad.json")]), /bad\.json:element 2: not a WAF log record/);
+    try {
+      await readAll([join(d, "bad.json")], undefined, 100);
+      assert.fail("expected an InputError");
+    } catch (e) {
+      assert.match((e as Error).message, /bad\.json:element 2: not a WAF log record/);
+    }
+  });
+  it("one pretty-printed record (as in AWS's examples)", async () => {
+    const d = tmp();
+    writeFileSync(join(d, "one.json"), JSON.stringify(JSON.parse(readFileSync(fixture("records.jsonl"), "utf8").split("\n")[0]!), null, 3));
+    assert.equal((await readAll([join(d, "one.json")])).length, 1);
   });
   it("gzip with several members (S3/Firehose deliveries), found recursively in directories, whatever the extension", async () => {
     const d = tmp();
@@ -119,6 +136,15 @@ describe("traffic: reading WAF logs", () => {
       assert.match(await failure([join(d, "pipe.log")]), /pipe\.log: not a regular file/);
       assert.match(await failure(["/dev/null"]), /not a regular file/);
     });
+    it("a file that fails to read", async function () {
+      if (process.getuid?.() !== 0) {
+        const d = tmp();
+        writeFileSync(join(d, "secret.log"), "{}\n", { mode: 0o000 });
+        assert.match(await failure([join(d, "secret.log")]), /secret\.log: cannot read \(EACCES\)/);
+      }
+      // A regular file whose read fails (Linux): root included.
+      if (existsSync("/proc/self/mem")) assert.match(await failure(["/proc/self/mem"]), /^\/proc\/self\/mem: cannot read \(EIO\)/);
+    });
     it("a symbolic link loop", async () => {
       const d = tmp();
       mkdirSync(join(d, "logs"));
@@ -128,5 +154,39 @@ describe("traffic: reading WAF logs", () => {
       symlinkSync(join(d, "self"), join(d, "self"));
       assert.match(await failure([join(d, "self")]), /symbolic link loop/);
     });
+  });
+});
+
+describe("traffic: hostile records", () => {
+  it("any JSON where a record's fields should be: an InputError or a record the replay handles, never a crash (property-based)", async () => {
+    const fc = (await import("fast-check")).default;
+    const { checkWafLogRecord } = await import("../src/traffic/log-record");
+    const { replayChange } = await import("../src/traffic/replay");
+    const { aclValues, asLogs, byteMatch, groupRule, model, resource, rule } = await import("./traffic-helpers");
+    const base = JSON.parse(readFileSync(fixture("records.jsonl"), "utf8").split("\n")[0]!) as Record<string, unknown>;
+    const acl = aclValues([
+      rule("rate", 0, { rate_based_statement: [{ limit: 10, evaluation_window_sec: 60, aggregate_key_type: "FORWARDED_IP", forwarded_ip_config: [{ header_name: "X-Forwarded-For", fallback_behavior: "MATCH" }] }] }),
+      groupRule("common", 1, "AWSManagedRulesCommonRuleSet", { overrides: { SizeRestrictions_BODY: "count" } }),
+      rule("b", 2, byteMatch("headers", "x", "CONTAINS", ["URL_DECODE_UNI", "JS_DECODE"], { match_pattern: [{ all: [{}] }], match_scope: "ALL", oversize_handling: "CONTINUE" })),
+      rule("c", 3, byteMatch("cookies", "x", "CONTAINS_WORD", ["HTML_ENTITY_DECODE"], { match_pattern: [{ all: [{}] }], match_scope: "ALL", oversize_handling: "CONTINUE" })),
+      rule("s", 4, { size_constraint_statement: [{ comparison_operator: "GT", size: 5, field_to_match: [{ body: [{ oversize_handling: "CONTINUE" }] }], text_transformation: [{ priority: 0, type: "NONE" }] }] }),
+    ]);
+    const m = model([resource("aws_wafv2_web_acl.api", acl, acl)]);
+    const paths = ["timestamp", "timestamp", "action", "terminatingRuleId", "terminatingRuleType", "ruleGroupList", "nonTerminatingMatchingRules", "rateBasedRuleList", "labels", "requestBodySize", "captchaResponse", "httpRequest", "httpRequest.headers", "httpRequest.clientIp", "httpRequest.uri", "httpRequest.args", "httpRequest.country", "httpRequest.httpMethod"];
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom(...paths), fc.oneof(fc.jsonValue(), fc.double(), fc.integer({ min: -1e17, max: 1e17 }))), { maxLength: 4 }), async (mutations) => {
+        const r = JSON.parse(JSON.stringify(base)) as Record<string, Record<string, unknown>>;
+        for (const [path, value] of mutations) {
+          const [a, b] = path.split(".");
+          if (b === undefined) (r as Record<string, unknown>)[a!] = value;
+          else if (r[a!] && typeof r[a!] === "object") r[a!]![b] = value;
+        }
+        const checked = checkWafLogRecord(r);
+        if (typeof checked === "string") return;
+        const report = await replayChange(m, asLogs([checked, checked]));
+        assert.equal(report.records, 2);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

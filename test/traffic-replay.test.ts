@@ -176,3 +176,29 @@ describe("traffic: replaying a change", () => {
 
   it("the ACL's ARN is the record's webaclId", () => assert.match(ACL_ARN, /regional\/webacl\/api\//));
 });
+
+describe("traffic: the web ACL of a real plan (examples/fixed)", () => {
+  it("the rate rule's scope-down IP set has no ARN before apply: it is resolved through the Model's edges", async () => {
+    const { loadInputAsync } = await import("../src/load");
+    const { aclFromModel } = await import("../src/traffic/acl");
+    const { compileAcl, evaluateRequest, RateState } = await import("../src/traffic/evaluate");
+    const { join } = await import("node:path");
+    const { ROOT } = await import("./helpers");
+    const m = (await loadInputAsync(join(ROOT, "examples", "fixed", "plan.json"))).model;
+    const acl = aclFromModel(m, "aws_wafv2_web_acl.api", "after")!;
+    assert.equal(acl.references.get("rule.0.statement.0.rate_based_statement.0.scope_down_statement.0.not_statement.0.statement.0.ip_set_reference_statement.0.arn"), "aws_wafv2_ip_set.trusted");
+    // logged: null — these made-up records say nothing of what the rate rule did.
+    const compiled = compileAcl(acl, { logged: null });
+    const burst = (ip: string) => {
+      const state = new RateState();
+      let last;
+      for (let i = 0; i < 2500; i++) last = evaluateRequest(compiled, logRecord({ timestamp: 1_700_000_000_000 + i * 10, httpRequest: { ...logRecord().httpRequest, clientIp: ip } }), state);
+      return last!;
+    };
+    // 2,500 requests in 25 s from one address: over the limit of 2,000 per 300 s, unless it is in the trusted set.
+    const outsider = burst("203.0.113.7");
+    assert.deepEqual([outsider.action, outsider.terminatingRule, outsider.responseCode, outsider.certain], ["BLOCK", "rate-per-ip", 429, true]);
+    const trusted = burst("198.51.100.20");
+    assert.deepEqual([trusted.action, trusted.certain], ["ALLOW", true]);
+  });
+});

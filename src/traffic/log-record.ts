@@ -70,7 +70,8 @@ export function checkWafLogRecord(value: unknown): WafLogRecord | string {
   if (typeof r.webaclId !== "string" || typeof r.httpRequest !== "object" || r.httpRequest === null) {
     return "not a WAF log record (no webaclId or httpRequest)";
   }
-  if (typeof r.timestamp !== "number" || !Number.isFinite(r.timestamp)) return "WAF log record without a numeric timestamp";
+  // ms since the epoch, within what a Date can hold (the summary prints it as ISO-8601).
+  if (typeof r.timestamp !== "number" || !(Math.abs(r.timestamp) <= 8.64e15)) return "WAF log record without a timestamp in milliseconds";
   if (typeof r.action !== "string") return "WAF log record without an action";
   if (typeof r.terminatingRuleId !== "string") return "WAF log record without a terminatingRuleId";
   if (typeof r.terminatingRuleType !== "string") r.terminatingRuleType = "REGULAR";
@@ -93,8 +94,7 @@ export function checkWafLogRecord(value: unknown): WafLogRecord | string {
       const x = g as Record<string, unknown> | null;
       if (x === null || typeof x !== "object" || typeof x.ruleGroupId !== "string") return "WAF log record: ruleGroupList[] without ruleGroupId";
       if (x.terminatingRule !== null && x.terminatingRule !== undefined) {
-        const t = x.terminatingRule as Record<string, unknown>;
-        if (typeof t !== "object" || typeof t.ruleId !== "string") return "WAF log record: ruleGroupList[].terminatingRule without ruleId";
+        if (!isMatch(x.terminatingRule)) return "WAF log record: ruleGroupList[].terminatingRule without ruleId";
       } else x.terminatingRule = null;
       if (!Array.isArray(x.nonTerminatingMatchingRules)) x.nonTerminatingMatchingRules = [];
       else if (!(x.nonTerminatingMatchingRules as unknown[]).every(isMatch)) return "WAF log record: ruleGroupList[].nonTerminatingMatchingRules[] without ruleId";
@@ -105,6 +105,8 @@ export function checkWafLogRecord(value: unknown): WafLogRecord | string {
       return "WAF log record: nonTerminatingMatchingRules[] without ruleId";
     }
   }
+  if (r.rateBasedRuleList !== undefined && r.rateBasedRuleList !== null && !Array.isArray(r.rateBasedRuleList)) return "WAF log record: rateBasedRuleList is not an array";
+  if (r.requestBodySize !== undefined && typeof r.requestBodySize !== "number") delete r.requestBodySize;
   if (r.labels !== undefined && r.labels !== null) {
     if (!Array.isArray(r.labels) || !(r.labels as unknown[]).every((l) => typeof (l as { name?: unknown } | null)?.name === "string")) {
       return "WAF log record: labels[] must hold { name } strings";
@@ -113,8 +115,14 @@ export function checkWafLogRecord(value: unknown): WafLogRecord | string {
   return r as unknown as WafLogRecord;
 }
 
+/** A logged rule match: a ruleId and an action (strings); a non-string overriddenAction is dropped. */
 function isMatch(m: unknown): boolean {
-  return m !== null && typeof m === "object" && typeof (m as { ruleId?: unknown }).ruleId === "string";
+  if (m === null || typeof m !== "object") return false;
+  const x = m as { ruleId?: unknown; action?: unknown; overriddenAction?: unknown };
+  if (typeof x.ruleId !== "string") return false;
+  if (typeof x.action !== "string") x.action = "";
+  if (x.overriddenAction !== undefined && typeof x.overriddenAction !== "string") delete x.overriddenAction;
+  return true;
 }
 
 /** Web ACL name and scope from a webaclId ARN (`.../regional/webacl/NAME/ID`, `.../global/webacl/...`). */

@@ -22,6 +22,8 @@ export interface ReadProgress {
 
 export interface ReadLogsOptions {
   onProgress?: (p: ReadProgress) => void;
+  /** JSON documents up to this size are parsed whole, larger ones streamed (default 64 MiB). */
+  maxWholeDocumentBytes?: number;
 }
 
 /** A WAF record is a few KB; a line this long is not one (and would hold the whole file in memory). */
@@ -30,6 +32,8 @@ export const MAX_LINE_BYTES = 4 * 1024 * 1024;
 export const MAX_INFLATE_RATIO = 200;
 const RATIO_CHECK_AFTER = 64 * 1024 * 1024;
 const PROGRESS_EVERY = 50_000;
+/** JSON documents (arrays, filter-log-events output) up to this size are parsed whole, larger ones streamed. */
+const MAX_WHOLE_DOCUMENT = 64 * 1024 * 1024;
 /** In directories, files with these endings (or none: Firehose objects) are read; explicitly named files always. */
 const LOG_NAME = /(\.log|\.json|\.jsonl|\.gz|^[^.]+)$/i;
 const CHUNK = 1024 * 1024;
@@ -40,7 +44,7 @@ export async function* readWafLogs(paths: string[], options: ReadLogsOptions = {
   for (const p of paths) await collect(p, true, files, new Set());
   for (const file of files) {
     progress.files++;
-    yield* readFile(file, progress, options.onProgress);
+    yield* readFile(file, progress, options.onProgress, options.maxWholeDocumentBytes ?? MAX_WHOLE_DOCUMENT);
     options.onProgress?.({ ...progress });
   }
 }
@@ -129,11 +133,12 @@ async function* fileBytes(file: string, progress: ReadProgress): AsyncGenerator<
 
 class GzipError extends Error {}
 
-async function* readFile(file: string, progress: ReadProgress, onProgress?: (p: ReadProgress) => void): AsyncGenerator<LoggedRecord> {
-  const decoder = new StringDecoder("utf8");
-  let rest = "";
+async function* readFile(file: string, progress: ReadProgress, onProgress: ((p: ReadProgress) => void) | undefined, maxWhole: number): AsyncGenerator<LoggedRecord> {
+  // Lines are split on the bytes and decoded one by one: a quarter less CPU than decoding whole chunks
+  // and slicing strings (README, "Traffic: how logs are read").
+  let rest: Buffer | null = null;
   let line = 0;
-  let mode: "lines" | "array" | "document" | null = null;
+  let decided = false;
   const bytes = fileBytes(file, progress);
   const emit = (text: string, at: number): LoggedRecord[] => {
     const out: LoggedRecord[] = [];
@@ -144,39 +149,44 @@ async function* readFile(file: string, progress: ReadProgress, onProgress?: (p: 
     return out;
   };
   try {
-    for await (const chunk of bytes) {
-      const text = rest + decoder.write(chunk);
-      if (mode === null) {
-        const start = text.search(/\S/);
-        if (start < 0) {
-          rest = text;
+    for await (const piece of bytes) {
+      const chunk: Buffer = rest ? Buffer.concat([rest, piece]) : piece;
+      if (!decided) {
+        const head = chunk.toString("utf8", 0, Math.min(chunk.length, 65536));
+        const start = head.search(/\S/);
+        if (start < 0 && chunk.length < 65536) {
+          rest = chunk;
           continue;
         }
-        const eol = text.indexOf("\n", start);
-        if (text[start] === "[" || (text[start] === "{" && eol >= 0 && text.slice(start, eol).trim() === "{")) {
-          mode = text[start] === "[" ? "array" : "document";
-          yield* readDocument(file, mode, text, bytes, decoder, progress, onProgress);
+        const eol = head.indexOf("\n", start);
+        if (head[start] === "[" || (head[start] === "{" && eol >= 0 && head.slice(start, eol).trim() === "{")) {
+          const decoder = new StringDecoder("utf8");
+          yield* readDocument(file, head[start] === "[" ? "array" : "document", decoder.write(chunk), bytes, decoder, progress, onProgress, maxWhole);
           return;
         }
-        mode = "lines";
+        decided = true;
       }
       let from = 0;
       for (;;) {
-        const nl = text.indexOf("\n", from);
+        const nl = chunk.indexOf(10, from);
         if (nl < 0) break;
         line++;
-        if (nl > from) for (const r of emit(text.slice(from, nl), line)) yield r;
+        if (nl > from) for (const r of emit(chunk.toString("utf8", from, nl), line)) yield r;
         from = nl + 1;
       }
-      rest = from === 0 ? text : text.slice(from);
-      if (rest.length > MAX_LINE_BYTES) throw new InputError(`${file}:${line + 1}`, `line longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB: not a WAF log record`);
+      rest = from === chunk.length ? null : chunk.subarray(from);
+      if (rest && rest.length > MAX_LINE_BYTES) throw new InputError(`${file}:${line + 1}`, `line longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB: not a WAF log record`);
     }
   } catch (e) {
     if (e instanceof GzipError) throw new InputError(`${file}:${line + 1}`, e.message);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code && !(e instanceof InputError)) throw new InputError(file, `cannot read (${code})`);
     throw e;
   }
-  rest += decoder.end();
-  if (rest.trim() !== "") for (const r of emit(rest, line + 1)) yield r;
+  if (rest) {
+    const text = rest.toString("utf8");
+    if (text.trim() !== "") for (const r of emit(text, line + 1)) yield r;
+  }
 }
 
 function parseLine(text: string, file: string, line: number, out: LoggedRecord[]): void {
@@ -234,15 +244,50 @@ async function* readDocument(
   bytes: AsyncGenerator<Buffer>,
   decoder: StringDecoder,
   progress: ReadProgress,
-  onProgress?: (p: ReadProgress) => void,
+  onProgress: ((p: ReadProgress) => void) | undefined,
+  maxWhole: number,
 ): AsyncGenerator<LoggedRecord> {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const streamArray = require("stream-json/streamers/stream-array.js").default as { withParserAsStream(o?: object): NodeJS.ReadWriteStream; asStream(o?: object): NodeJS.ReadWriteStream };
   const parser = require("stream-json/parser.js").default as { asStream(o?: object): NodeJS.ReadWriteStream };
   const pick = require("stream-json/filters/pick.js").default as { asStream(o?: object): NodeJS.ReadWriteStream };
   /* eslint-enable @typescript-eslint/no-require-imports */
+  // A document that fits in memory is parsed whole: it may also be one pretty-printed record.
+  let whole: string | null = head;
+  const buffered: string[] = [head];
+  let size = head.length;
+  for await (const chunk of bytes) {
+    const t = decoder.write(chunk);
+    buffered.push(t);
+    size += t.length;
+    if (size > maxWhole) {
+      whole = null;
+      break;
+    }
+  }
+  if (whole !== null) {
+    buffered.push(decoder.end());
+    let value: unknown;
+    try {
+      value = JSON.parse(buffered.join(""));
+    } catch (e) {
+      throw new InputError(file, `not JSON (${(e as Error).message.slice(0, 120)}): corrupt or truncated document`);
+    }
+    const items = Array.isArray(value) ? value : Array.isArray((value as { events?: unknown } | null)?.events) ? (value as { events: unknown[] }).events : null;
+    if (!items) {
+      progress.records++;
+      yield { record: checked(value, file, 1), file, line: 1 };
+      return;
+    }
+    for (let i = 0; i < items.length; i++) {
+      progress.records++;
+      if (progress.records % PROGRESS_EVERY === 0) onProgress?.({ ...progress });
+      yield fromEvent(items[i], file, Array.isArray(value) ? `element ${i + 1}` : `events[${i}]`);
+    }
+    return;
+  }
   const text = (async function* () {
-    yield head;
+    yield* buffered;
     for await (const chunk of bytes) yield decoder.write(chunk);
     yield decoder.end();
   })();

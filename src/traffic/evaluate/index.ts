@@ -23,6 +23,10 @@ export interface Verdict {
   terminatingRule: string;
   /** sub-rule name when the terminating rule is a (managed) rule group */
   managedRule: string | null;
+  /**
+   * The action is what AWS would do. Rules the record cannot decide leave it certain when their action would
+   * not change it (the terminating rule named is then the first that the record decides).
+   */
   certain: boolean;
   /** when !certain: a short reason ("body not logged", "group counted as a whole", ...) */
   why?: string;
@@ -282,7 +286,7 @@ function rateBased(rb: Obj, name: string, action: { action: string; responseCode
     const n = rate.count(id, k, req.record.timestamp, windowMs);
     // The logged ACL's own decision, when it had this very rule: rateBasedRuleList, or its logged outcome.
     if (knowledge) {
-      if ((req.record.rateBasedRuleList ?? []).some((r) => (r as { rateBasedRuleName?: unknown }).rateBasedRuleName === name)) return out(YES);
+      if ((req.record.rateBasedRuleList ?? []).some((r) => (r as { rateBasedRuleName?: unknown } | null)?.rateBasedRuleName === name)) return out(YES);
       const o = knowledge.outcome(req.record, name);
       if (o !== UNKNOWN) return out(o);
     }

@@ -8,7 +8,7 @@
  *   sub-rules up to that first terminating match are known: later sub-rules were never evaluated.
  */
 
-import type { LoggedRuleGroup, LoggedRuleMatch, WafLogRecord } from "../log-record";
+import type { LoggedRuleGroup, WafLogRecord } from "../log-record";
 import { NO, UNKNOWN, YES, type Match, type Request } from "./request";
 
 /** Label namespaces of AWS managed rule groups (AWS WAF Developer Guide, "AWS Managed Rules rule groups list"). */
@@ -64,22 +64,18 @@ export function groupFromLog(
   groupName: string,
   overrides: Map<string, string>,
 ): GroupOutcome {
-  const matched: LoggedRuleMatch[] = [...entry.nonTerminatingMatchingRules];
-  if (entry.terminatingRule) matched.push({ ruleId: entry.terminatingRule.ruleId, action: entry.terminatingRule.action });
   const namespace = NAMESPACES[groupName] ?? "awswaf:managed:";
-  const logged = new Set((req.record.labels ?? []).map((l) => l.name).filter((l) => l.startsWith(namespace)));
-  for (const m of matched) {
-    const own = (m.overriddenAction ?? m.action).toUpperCase();
-    const planned = overrides.get(m.ruleId) ?? own;
-    if (TERMINATING.has(planned)) {
-      for (const l of logged) req.labels.add(l);
-      return { match: YES, action: planned, subRule: m.ruleId };
-    }
+  for (const l of req.record.labels ?? []) if (l.name.startsWith(namespace)) req.labels.add(l.name);
+  for (const m of entry.nonTerminatingMatchingRules) {
+    const planned = overrides.get(m.ruleId) ?? (m.overriddenAction ?? m.action).toUpperCase();
+    if (TERMINATING.has(planned)) return { match: YES, action: planned, subRule: m.ruleId };
   }
-  for (const l of logged) req.labels.add(l);
-  if (!entry.terminatingRule) return { match: NO, action: "COUNT", subRule: null };
+  const t = entry.terminatingRule;
+  if (!t) return { match: NO, action: "COUNT", subRule: null };
+  const planned = overrides.get(t.ruleId) ?? t.action.toUpperCase();
+  if (TERMINATING.has(planned)) return { match: YES, action: planned, subRule: t.ruleId };
   req.maybeLabels.add(namespace);
-  const why = `rule group ${groupName}: sub-rules after ${entry.terminatingRule.ruleId} were not evaluated in the logged request`;
+  const why = `rule group ${groupName}: sub-rules after ${t.ruleId} were not evaluated in the logged request`;
   req.uncertain(why);
   return { match: UNKNOWN, action: "BLOCK", subRule: null, why };
 }

@@ -6,29 +6,36 @@
 
 /** Within this share of the limit the replayed count cannot tell AWS's decision. */
 export const RATE_UNCERTAIN_BAND = 0.1;
-const SWEEP_EVERY = 100_000;
 
 /** Per-ACL memory of rate-based rules across records (timestamps per rule and aggregation key). */
 export class RateState {
-  private readonly windows = new Map<string, { windowMs: number; times: number[] }>();
+  private readonly rules = new Map<string, { windowMs: number; keys: Map<string, number[]> }>();
+  /** Keys in arrival order (parallel arrays, no object per request): expired keys leave in O(1) each. */
+  private qKeys: string[] = [];
+  private qTimes: number[] = [];
+  private qRules: Array<{ windowMs: number; keys: Map<string, number[]> }> = [];
+  private head = 0;
   private latest = -Infinity;
-  private inserts = 0;
 
   /** Adds one request at `ts` and returns how many requests of this key fall in the window ending at `ts`. */
   count(rule: string, key: string, ts: number, windowMs: number): number {
-    const id = `${rule}\u0000${key}`;
-    let w = this.windows.get(id);
-    if (!w) this.windows.set(id, (w = { windowMs, times: [] }));
-    const times = w.times;
-    // Logs of several files arrive nearly sorted: insert from the end.
-    let i = times.length;
-    while (i > 0 && times[i - 1]! > ts) i--;
-    times.splice(i, 0, ts);
+    let r = this.rules.get(rule);
+    if (!r) this.rules.set(rule, (r = { windowMs, keys: new Map() }));
+    let times = r.keys.get(key);
+    if (times === undefined) r.keys.set(key, (times = [ts]));
+    else {
+      // Logs of several files arrive nearly sorted: insert from the end.
+      let i = times.length;
+      while (i > 0 && times[i - 1]! > ts) i--;
+      if (i === times.length) times.push(ts);
+      else times.splice(i, 0, ts);
+    }
     if (ts > this.latest) this.latest = ts;
-    // Drop what no later request's window can reach.
-    let drop = 0;
-    while (drop < times.length && times[drop]! <= this.latest - windowMs) drop++;
-    if (drop > 0) times.splice(0, drop);
+    this.qKeys.push(key);
+    this.qTimes.push(ts);
+    this.qRules.push(r);
+    if (this.qTimes[this.head]! <= this.latest - windowMs) this.expire();
+    if (times.length === 1) return 1;
     let n = 0;
     for (let j = times.length - 1; j >= 0; j--) {
       const t = times[j]!;
@@ -36,19 +43,36 @@ export class RateState {
       if (t <= ts - windowMs) break;
       n++;
     }
-    if (++this.inserts % SWEEP_EVERY === 0) this.sweep();
     return n;
   }
 
-  /** Keys with no request in their window any more: bounded memory over long logs. */
-  private sweep(): void {
-    for (const [id, w] of this.windows) {
-      const last = w.times[w.times.length - 1];
-      if (last === undefined || last <= this.latest - w.windowMs) this.windows.delete(id);
+  /** Drops timestamps that no later request's window can reach, and keys left empty. */
+  private expire(): void {
+    while (this.head < this.qTimes.length) {
+      const r = this.qRules[this.head]!;
+      const cutoff = this.latest - r.windowMs;
+      if (this.qTimes[this.head]! > cutoff) break;
+      const key = this.qKeys[this.head]!;
+      this.head++;
+      const times = r.keys.get(key);
+      if (!times) continue;
+      let drop = 0;
+      while (drop < times.length && times[drop]! <= cutoff) drop++;
+      if (drop === times.length) r.keys.delete(key);
+      else if (drop > 0) times.splice(0, drop);
+    }
+    if (this.head > 65536 && this.head * 2 > this.qTimes.length) {
+      this.qKeys = this.qKeys.slice(this.head);
+      this.qTimes = this.qTimes.slice(this.head);
+      this.qRules = this.qRules.slice(this.head);
+      this.head = 0;
     }
   }
 
+  /** Aggregation keys held (for tests of bounded memory). */
   get keys(): number {
-    return this.windows.size;
+    let n = 0;
+    for (const r of this.rules.values()) n += r.keys.size;
+    return n;
   }
 }

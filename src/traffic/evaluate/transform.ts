@@ -20,7 +20,9 @@ const isHex = (c: string): boolean => /^[0-9a-fA-F]$/.test(c);
 const fromCode = (n: number): string => String.fromCharCode(n & 0xff);
 
 function lowercase(s: string): string {
-  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  // A-Z only: beyond ASCII, toLowerCase would also fold latin1 bytes (À is 0xC0).
+  // eslint-disable-next-line no-control-regex
+  return /[^\x00-\x7f]/.test(s) ? s.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : s.toLowerCase();
 }
 
 function urlDecode(s: string, unicode: boolean): string {
