@@ -63,6 +63,7 @@ describe("waivers and options", () => {
       ["waivers: [\n  oops\n", /:\d+: not valid YAML/],
       ["waiver:\n  - rule: WG406\n", /unknown key "waiver"/],
       ["waivers: {}\n", /`waivers` must be a list/],
+      ["options:\n  rate-treshold: 100\n", /options: unknown key "rate-treshold" \(known: rate-threshold\)/],
     ];
     for (const [yaml, pattern] of cases) {
       const r = runCli(["check", plan, "--waivers", waiverFile(yaml)]);
@@ -70,6 +71,9 @@ describe("waivers and options", () => {
       assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
       assert.match(r.stderr, pattern, yaml);
     }
+    const typo = runCli(["check", plan, "--option", "rate-treshold=100"]);
+    assert.equal(typo.status, 2);
+    assert.equal(typo.stderr.trim(), 'wafguard: --option: unknown key "rate-treshold" (known: rate-threshold)');
     const missing = runCli(["check", plan, "--waivers", "/nonexistent.yml"]);
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /nonexistent\.yml: cannot be read/);

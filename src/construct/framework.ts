@@ -40,7 +40,8 @@ export function requireFrom<T>(entry: string, module: string): T {
     return require(module) as T;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND" && String((e as Error).message).includes(`'${module}'`)) {
-      throw new Error(`wafguard/${entry} needs "${module.split("/lib/")[0]}" in your app: npm install ${module.split("/lib/")[0]}`);
+      const pkg = module.split("/lib/")[0];
+      throw new Error(`wafguard/${entry} needs "${pkg}" in your app: npm install ${pkg}`);
     }
     throw e;
   }

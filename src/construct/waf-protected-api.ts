@@ -3,11 +3,14 @@
  * protect the API without breaking it, and that wafguard passes with no error and no warning.
  * Written against the Framework interface; `cdktf.ts` and `cdktn.ts` bind it.
  */
-import { Construct } from "constructs";
-import type { Framework, ResourceLike } from "./framework";
+import type { Construct as ConstructType } from "constructs";
+import { requireFrom, type Framework, type ResourceLike } from "./framework";
 import { managedGroups, routeRegex, validateProps, type CustomRuleAction, type WafException, type WafProtectedApiProps } from "./props";
 
 type Json = Record<string, unknown>;
+type Construct = ConstructType;
+// Loaded here, not by `import`, so that an app without it gets one line saying what to install.
+const { Construct } = requireFrom<typeof import("constructs")>("cdktf or wafguard/cdktn", "constructs");
 type Rule = { name: string; priority?: number; action?: Json; overrideAction?: Json; statement: Json; visibilityConfig: Json };
 
 /** Sub-rules of CommonRuleSet that block normal API traffic: bodies over 8 KB, no User-Agent (WG103, WG104). */

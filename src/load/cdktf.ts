@@ -1,6 +1,6 @@
 /** CDKTF output → Model: a `cdk.tf.json`, or a `cdktf.out` directory with every stack of its manifest. */
 import { existsSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { InputError } from "../errors";
 import { makeModel, type LoadedInput, type Model } from "../model";
 import { configurationToModel, type ConfigFile } from "./terraform/documents";
@@ -15,7 +15,9 @@ export function loadCdktf(path: string, keepTypes: ReadonlySet<string>): LoadedI
   let resourceCount = 0;
   for (const file of stacks) {
     const loaded = loadStack(file, keepTypes);
-    models.push(loaded.model);
+    // Stacks often hold the same constructs (one per environment), so the same addresses: with
+    // more than one stack, each address is prefixed with its stack's name ("prod/aws_x.y").
+    models.push(stacks.length > 1 ? prefixAddresses(loaded.model, basename(dirname(file))) : loaded.model);
     resourceCount += loaded.resourceCount;
   }
   // Stacks are separate Terraform configurations: their resources never reference each other.
@@ -62,3 +64,12 @@ export function stackDocumentToModel(raw: Json, file: string, keepTypes: Readonl
   return configurationToModel(dirname(file), [configFile], {}, keepTypes, () => null);
 }
 
+
+function prefixAddresses(model: Model, stack: string): Model {
+  const at = (address: string) => `${stack}/${address}`;
+  return {
+    ...model,
+    resources: model.resources.map((r) => ({ ...r, address: at(r.address) })),
+    edges: model.edges.map((e) => ({ ...e, from: at(e.from), to: at(e.to) })),
+  };
+}

@@ -126,3 +126,8 @@ test_wg156_default_keep_with_a_drop_filter if {
 	keeps := [{"default_behavior": "KEEP", "filter": [{"behavior": "DROP", "requirement": "MEETS_ANY", "condition": [{"action_condition": [{"action": "ALLOW"}]}]}]}]
 	count(logging.wg156) == 0 with input as logged([counted_subrule], keeps)
 }
+
+test_wg156_conditions_unknown_until_plan_are_not_judged if {
+	c := object.union(config({"logging_filter": keep_any(["BLOCK", "COUNT"])}), {"unknown": ["logging_filter.0.filter.0.condition"]})
+	count(logging.wg156) == 0 with input as testing.model([web_acl([captcha_rule]), c], [to_acl])
+}

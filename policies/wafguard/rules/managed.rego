@@ -501,7 +501,16 @@ wg108 contains finding if {
 	some entry in acls.rules(acl)
 	entry.origin != "aws_wafv2_web_acl_rule_group_association"
 	problem := action_problem(entry.rule)
+	not actions_unknown(acl, entry)
 	finding := lib.finding(entry.address, concat("", ["rule \"", entry.rule.name, "\" ", problem]))
+}
+
+# A .tf action block built by `dynamic` blocks whose for_each is known only at plan time: the
+# action is there, wafguard cannot see which.
+actions_unknown(acl, entry) if {
+	entry.address == acl.address
+	some path in acl.unknown
+	regex.match(`^rule(\.[0-9]+\.(action|override_action)|$)`, path)
 }
 
 action_problem(rule) := "references a rule group but sets `action`; use override_action" if {

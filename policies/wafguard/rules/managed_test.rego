@@ -205,3 +205,10 @@ test_wg106_bot_control_scoped_to_paths_passes if {
 	scoped := object.union(r, {"statement": [{"managed_rule_group_statement": [object.union(group, object.union(configs, {"scope_down_statement": [uri_match("STARTS_WITH", "/login")]}))]}]})
 	count(managed.wg106) == 0 with input as on_stage(acl([scoped]))
 }
+
+test_wg108_action_built_by_unknown_dynamic_blocks_is_not_judged if {
+	r := object.union(group_rule("c", crs, "none", []), {"override_action": [{"count": []}]})
+	count(managed.wg108) == 1 with input as alone(acl([r]))
+	unknown := object.union(acl([r]), {"unknown": ["rule.0.override_action.0.none"]})
+	count(managed.wg108) == 0 with input as alone(unknown)
+}
