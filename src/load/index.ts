@@ -31,8 +31,8 @@ export async function loadInputAsync(path: string, options: LoadOptions = {}): P
   if (!existsSync(path)) throw new InputError(path, "does not exist");
   const kind = options.kind ?? detectKind(path);
   if (kind !== "plan" || statSync(path).isDirectory() || statSync(path).size <= (options.streamAbove ?? STREAM_ABOVE_BYTES)) return loadInput(path, options);
-  const { doc, resourceChanges } = await streamPlanDocument(path, modelTypes());
-  return withSourceLocations(planInput(path, doc, resourceChanges), options.source);
+  const { doc, resourceChanges } = await streamPlanDocument(path, options.types ?? modelTypes());
+  return withSourceLocations(planInput(path, doc, resourceChanges, options.types), options.source);
 }
 
 export function loadInput(path: string, options: LoadOptions = {}): LoadedInput {
