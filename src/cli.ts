@@ -10,6 +10,7 @@ import { readConfig } from "./waivers";
 import { readBaseline, writeBaseline } from "./baseline";
 import { formatRulesDoc } from "./report/rules-doc";
 import { allRules, findRule, unknownOptionProblem } from "./rules";
+import { LOGS_USAGE, runLogs } from "./traffic/logs-command";
 
 const USAGE = `Usage: wafguard <command> [options]
 
@@ -18,6 +19,7 @@ Commands:
   rules                List the rules (--format markdown: the RULES.md document)
   explain RULE         Print one rule's full text: what happens, how to confirm, fix, why
   model PATH           Print the Model that the policies see, as JSON
+  logs LOGS...         Group what the web ACL blocked; write each pattern's exception, verified by replay
 
 Options for check:
   --input plan|hcl|cdktf          Force the input kind instead of detecting it
@@ -40,6 +42,8 @@ Options for check:
                                   judge the change against the logged requests (WG120-WG122;
                                   repeatable; option traffic-block-share, default 0.001)
   --no-color                      No colours in text output
+
+${LOGS_USAGE}
 
 Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 the run failed.`;
 
@@ -72,6 +76,8 @@ async function run(argv: string[]): Promise<number> {
       return runExplain(rest);
     case "model":
       return runModel(rest);
+    case "logs":
+      return await runLogs(rest);
     case "--version":
     case "-v":
       process.stdout.write(`${version()}\n`);

@@ -37,6 +37,8 @@ export interface LoadOptions {
   scanAbove?: number;
   /** Stream plans larger than this many bytes. Default: STREAM_ABOVE_BYTES. */
   streamAbove?: number;
+  /** Keep these resource types instead of the ones rules read (`wafguard logs` also reads API resources). */
+  types?: ReadonlySet<string>;
 }
 
 /** Like loadInput, and streams plans too large to read whole. */
@@ -44,9 +46,10 @@ export async function loadInputAsync(path: string, options: LoadOptions = {}): P
   assertExists(path);
   const kind = options.kind ?? detectKind(path);
   if (kind !== "plan" || statSync(path).isDirectory() || statSync(path).size <= (options.streamAbove ?? STREAM_ABOVE_BYTES)) return loadInput(path, options);
-  const { doc, resourceChanges } = await streamPlanDocument(path, modelTypes());
+  const types = options.types ?? modelTypes();
+  const { doc, resourceChanges } = await streamPlanDocument(path, types);
   assertPlan(path, doc);
-  const { model } = planToModel(doc, modelTypes(), modelAttributes(), resourceChanges);
+  const { model } = planToModel(doc, types, modelAttributes(), resourceChanges);
   assertUniquePlanAddresses(path, model.resources);
   return withSourceLocations({ path, kind: "plan", model, resourceCount: resourceChanges }, options.source);
 }
@@ -56,14 +59,14 @@ export function loadInput(path: string, options: LoadOptions = {}): LoadedInput 
   const kind = options.kind ?? detectKind(path);
   switch (kind) {
     case "plan":
-      return withSourceLocations(loadPlanFile(path, options.scanAbove ?? SCAN_ABOVE_BYTES), options.source);
+      return withSourceLocations(loadPlanFile(path, options.scanAbove ?? SCAN_ABOVE_BYTES, options.types ?? modelTypes()), options.source);
     case "hcl": {
-      const loaded = loadHclDirectory(statSync(path).isDirectory() ? path : dirname(path), modelTypes());
+      const loaded = loadHclDirectory(statSync(path).isDirectory() ? path : dirname(path), options.types ?? modelTypes());
       assertUniqueConfigAddresses(loaded.path, loaded.model.resources);
       return loaded;
     }
     case "cdktf":
-      return loadCdktf(path, modelTypes());
+      return loadCdktf(path, options.types ?? modelTypes());
   }
 }
 
@@ -89,11 +92,11 @@ export function detectKind(path: string): InputKind {
   return "plan";
 }
 
-function loadPlanFile(path: string, scanAbove: number): LoadedInput {
+function loadPlanFile(path: string, scanAbove: number, types: ReadonlySet<string>): LoadedInput {
   const bytes = readInputBytes(path);
-  const doc = readPlanDocument(path, bytes, bytes.length > scanAbove);
+  const doc = readPlanDocument(path, bytes, bytes.length > scanAbove, types);
   assertPlan(path, doc);
-  const { model, resourceCount } = planToModel(doc, modelTypes(), modelAttributes());
+  const { model, resourceCount } = planToModel(doc, types, modelAttributes());
   assertUniquePlanAddresses(path, model.resources);
   return { path, kind: "plan", model, resourceCount };
 }
@@ -103,10 +106,10 @@ function loadPlanFile(path: string, scanAbove: number): LoadedInput {
  * planToModel the same Model. Malformed JSON is reported in JSON.parse's words, the words plans have
  * always been reported with, with the line from the scanner where V8's message gives no position.
  */
-function readPlanDocument(path: string, bytes: Buffer, scan: boolean): unknown {
+function readPlanDocument(path: string, bytes: Buffer, scan: boolean, types: ReadonlySet<string>): unknown {
   if (scan) {
     try {
-      return scanPlanDocument(bytes, modelTypes(), modelAttributes());
+      return scanPlanDocument(bytes, types, modelAttributes());
     } catch (e) {
       if (!(e instanceof ScanError || e instanceof SyntaxError)) throw e;
     }

@@ -1,0 +1,89 @@
+/** The `wafguard logs` command: flags → analyzeLogs → report. Exit 0 when it ran, 2 on bad input. */
+import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { UsageError } from "../errors";
+import { loadInputAsync } from "../load";
+import { modelTypes } from "../rules";
+import type { ExceptionMode } from "./exceptions";
+import { analyzeLogs } from "./logs";
+import { formatLogs, LOGS_FORMATS, type LogsFormat } from "./logs-report";
+import { readWafLogs } from "./read-logs";
+
+export const LOGS_USAGE = `Options for logs (wafguard logs LOGS... [--plan PLAN | --source DIR]):
+  --plan PLAN                     The plan JSON of the web ACL that wrote the logs (its \`before\`)
+  --source DIR                    Its .tf directory or cdktf.out (with --plan: the .tf files, for file and line)
+  --format text|json|markdown     Output format (default: text)
+  --diff                          Print only the exceptions as a unified diff of the .tf file (for git apply)
+  --exception-mode block|count    Write the new rules in count first (default: block)
+  --pattern N                     Put pattern N's exception in the combined change and --diff (repeatable;
+                                  default: every verified pattern without a scanner or attack signal)
+  --output FILE                   Write to FILE instead of stdout
+  Exit status of logs: 0 when it ran, 2 on bad input.`;
+
+/** Resource types the logs command reads beyond the rules' own: the API's resources, for route templates. */
+const API_TYPES = ["aws_api_gateway_resource", "aws_api_gateway_rest_api"];
+
+export async function runLogs(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        plan: { type: "string" },
+        source: { type: "string" },
+        format: { type: "string", default: "text" },
+        diff: { type: "boolean" },
+        "exception-mode": { type: "string", default: "block" },
+        output: { type: "string" },
+        pattern: { type: "string", multiple: true },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message.split("\n")[0]}; run wafguard --help`);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length === 0) throw new UsageError("logs takes one or more WAF log files or directories, such as: wafguard logs ./waf-logs --source .");
+  const format = values.format as string;
+  if (!(LOGS_FORMATS as string[]).includes(format)) throw new UsageError(`--format must be one of ${LOGS_FORMATS.join(", ")} (got "${format}")`);
+  const mode = values["exception-mode"] as string;
+  if (mode !== "block" && mode !== "count") throw new UsageError(`--exception-mode must be one of block, count (got "${mode}")`);
+
+  const select = (values.pattern as string[] | undefined)?.flatMap((v) => v.split(",")).map((v) => {
+    if (!/^\d+$/.test(v.trim()) || Number(v) < 1) throw new UsageError(`--pattern takes pattern numbers as the report shows them (got "${v}")`);
+    return Number(v);
+  });
+  const types = new Set([...modelTypes(), ...API_TYPES]);
+  const plan = values.plan as string | undefined;
+  const source = values.source as string | undefined;
+  const loaded = plan
+    ? await loadInputAsync(plan, { kind: "plan", source, types })
+    : source
+      ? await loadInputAsync(source, { types })
+      : null;
+
+  const progress = process.stderr.isTTY ? (p: { files: number; bytes: number; records: number }) => process.stderr.write(`\r${p.records.toLocaleString("en-US")} records, ${(p.bytes / 1e6).toFixed(0)} MB, ${p.files} file(s)`) : undefined;
+  const result = await analyzeLogs({
+    model: loaded?.model ?? null,
+    mode: mode as ExceptionMode,
+    ...(select ? { select } : {}),
+    logs: () => readWafLogs(positionals, progress ? { onProgress: progress } : {}),
+  });
+  if (progress) process.stderr.write("\r\x1b[K");
+
+  let report: string;
+  if (values.diff) {
+    report = result.combined.map((c) => c.diff ?? "").join("");
+    if (!report) process.stderr.write(`wafguard: no patch: ${result.combined.map((c) => c.diff_error).find(Boolean) ?? (loaded ? "no exception was verified, or the web ACL's .tf file is not known (use --source)" : "give --plan or --source so the exception can be written into your files")}\n`);
+  } else report = formatLogs(format as LogsFormat, result);
+  const output = values.output as string | undefined;
+  if (output) {
+    try {
+      writeFileSync(output, report);
+    } catch (e) {
+      throw new UsageError(`cannot write ${output} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  } else process.stdout.write(report);
+  return 0;
+}
