@@ -7,7 +7,7 @@ import { evaluate } from "./engine/policy";
 import { loadInputAsync } from "./load";
 import type { CheckResult, Finding, FindingTraffic, InputSummary, Notice } from "./findings";
 import type { InputKind, LoadedInput } from "./model";
-import { allRules, findRule, SEVERITY_RANK, unknownOptionProblem, type Severity } from "./rules";
+import { allRules, findRule, optionValueProblem, SEVERITY_RANK, unknownOptionProblem, type Severity } from "./rules";
 import { joinTraffic, type TrafficOptions } from "./traffic/check-traffic";
 
 export type { CheckResult, Finding, InputSummary, Notice } from "./findings";
@@ -38,8 +38,8 @@ export interface CheckOptions {
 export async function check(paths: string[], options: CheckOptions = {}): Promise<CheckResult> {
   const only = normalizeRuleIds(options.rules);
   const skip = normalizeRuleIds(options.skipRules);
-  for (const key of Object.keys(options.options ?? {})) {
-    const problem = unknownOptionProblem(key);
+  for (const [key, value] of Object.entries(options.options ?? {})) {
+    const problem = unknownOptionProblem(key) ?? optionValueProblem(key, value);
     if (problem) throw new UsageError(problem);
   }
   const inputs: InputSummary[] = [];
@@ -80,8 +80,10 @@ export function checkModel(loaded: LoadedInput, options: CheckOptions = {}, only
   const findings: Finding[] = [];
   for (const model of loaded.stackModels ?? [loaded.model]) {
     model.options = { ...options.options };
-    if (loaded.model.traffic) model.traffic = loaded.model.traffic; // stacks of one CDKTF app share the logs
+
     const byAddress = new Map(model.resources.map((r) => [r.address, r]));
+    // Stacks of one CDKTF app share the logs: each gets the replay of its own web ACLs.
+    if (loaded.model.traffic) model.traffic = Object.fromEntries(Object.entries(loaded.model.traffic).filter(([acl]) => byAddress.has(acl)));
     for (const raw of evaluate(model)) {
       if ((only && !only.has(raw.rule)) || skip?.has(raw.rule)) continue;
       const rule = findRule(raw.rule);

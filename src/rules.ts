@@ -76,6 +76,13 @@ export function ruleOptions(): Map<string, { description: string; rules: string[
   return out;
 }
 
+/** The reason `value` does not fit option `name`: a number where its declared default is one. */
+export function optionValueProblem(name: string, value: unknown): string | undefined {
+  const declared = /\(default (-?\d+(?:\.\d+)?)\)\s*$/.exec(ruleOptions().get(name)?.description ?? "");
+  if (declared && (typeof value !== "number" || !Number.isFinite(value))) return `option "${name}" must be a number (default ${declared[1]}), not ${JSON.stringify(value)}`;
+  return undefined;
+}
+
 /** The reason `name` is not an option, naming the known ones; undefined when it is one. */
 export function unknownOptionProblem(name: string): string | undefined {
   const known = ruleOptions();

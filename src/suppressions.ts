@@ -102,7 +102,9 @@ export function blockAddressOf(r: { module: string; mode: string; type: string; 
 export function applySuppressions(findings: Finding[], loaded: LoadedInput, evaluated: ReadonlySet<string>, today = new Date().toISOString().slice(0, 10)): Notice[] {
   const suppressions = loaded.suppressions ?? [];
   if (suppressions.length === 0) return [];
-  const blockOf = new Map(loaded.model.resources.map((r) => [r.address, blockAddressOf(r)]));
+  // Several CDKTF stacks: addresses (and the suppressions' blocks) carry the stack's name, "prod/aws_x.y".
+  const stackOf = (address: string) => (loaded.stackModels ? address.slice(0, address.indexOf("/") + 1) : "");
+  const blockOf = new Map(loaded.model.resources.map((r) => [r.address, stackOf(r.address) + blockAddressOf(r)]));
   const used = new Set<InlineSuppression>();
   for (const f of findings) {
     const block = blockOf.get(f.address);

@@ -15,7 +15,7 @@ import { lstatSync } from "node:fs";
 import { UsageError } from "./errors";
 import { MIB, readRegularFile } from "./load/read-file";
 import type { Finding } from "./findings";
-import { allRules, unknownOptionProblem } from "./rules";
+import { allRules, optionValueProblem, unknownOptionProblem } from "./rules";
 
 export interface Waiver {
   rule: string;
@@ -87,7 +87,7 @@ export function configFromData(where: string, data: unknown): Config {
   const options = root.options ?? {};
   if (typeof options !== "object" || Array.isArray(options) || options === null) fail("`options` must be a mapping");
   for (const [key, value] of Object.entries(options as Record<string, unknown>)) {
-    const problem = unknownOptionProblem(key);
+    const problem = unknownOptionProblem(key) ?? optionValueProblem(key, value);
     if (problem) fail(`options: ${problem}`);
     if (value !== null && typeof value === "object") fail(`option "${key}" must be a number, string or boolean`);
   }

@@ -5,6 +5,8 @@ import { join } from "node:path";
 
 export const ROOT = join(__dirname, "..", "..");
 export const FIXTURES = join(ROOT, "test", "fixtures");
+/** The OASIS SARIF 2.1.0 JSON schema, as @microsoft/sarif-multitool 5.7.0 ships it (vendored: that package is Linux-only and 43 MB). */
+export const SARIF_SCHEMA = join(ROOT, "test", "schemas", "sarif-2.1.0.json");
 const BIN = join(ROOT, "bin", "wafguard.js");
 
 export interface CliResult {

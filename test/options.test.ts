@@ -1,6 +1,7 @@
 /** Rule options: only the options rules declare (METADATA custom.options) are accepted, from the flag or the file. */
 import { strict as assert } from "node:assert";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ruleOptions } from "../src/rules";
 import { checkJson, planFixture, ROOT, runCli, tempFile } from "./helpers";
@@ -53,6 +54,17 @@ describe("rule options", () => {
   it("the construct-side aspect rejects unknown options too", async () => {
     const { WafguardValidation } = await import("../src/construct/cdktf");
     assert.throws(() => new WafguardValidation({ options: { "rate-treshold": 1 } }), /unknown option "rate-treshold"; known options: traffic-block-share \(WG120\), rate-threshold \(WG301\)/);
+  });
+
+  it("an option value of the wrong kind is exit 2 naming the option, from the flag and from the file", () => {
+    const flag = runCli(["check", join(ROOT, "examples", "fixed", "plan.json"), "--option", "rate-threshold=abc"]);
+    assert.equal(flag.status, 2);
+    assert.equal(flag.stderr, 'wafguard: option "rate-threshold" must be a number (default 500), not "abc"\n');
+    const dir = mkdtempSync(join(tmpdir(), "wafguard-test-"));
+    writeFileSync(join(dir, ".wafguard.yml"), "options:\n  traffic-block-share: lots\n");
+    const file = runCli(["check", join(ROOT, "examples", "fixed", "plan.json")], { cwd: dir });
+    assert.equal(file.status, 2);
+    assert.match(file.stderr, /^wafguard: \.wafguard\.yml: options: option "traffic-block-share" must be a number \(default 0\.001\), not "lots"\n$/);
   });
 
   it("RULES.md lists a rule's options", () => {

@@ -7,13 +7,13 @@ import addFormats from "ajv-formats";
 import { XMLParser } from "fast-xml-parser";
 import { allRules } from "../src";
 import { formatRulesDoc } from "../src/report/rules-doc";
-import { ROOT, runCli } from "./helpers";
+import { ROOT, runCli, SARIF_SCHEMA } from "./helpers";
 
 // The parts of a SARIF log the assertions read.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type SarifLog = { runs: Array<{ tool: { driver: { rules: any[] } }; results: any[] }> };
 
-const SCHEMA = join(ROOT, "node_modules", "@microsoft", "sarif-multitool-linux", "sarif-2.1.0.json");
+const SCHEMA = SARIF_SCHEMA;
 
 describe("reports", () => {
   it("SARIF validates against the SARIF 2.1.0 schema and carries what code scanning needs", () => {

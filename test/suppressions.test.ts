@@ -13,7 +13,7 @@ import addFormats from "ajv-formats";
 import { App, Testing } from "cdktf";
 import { WafguardSuppressions } from "../src/construct/cdktf";
 import { BrokenStack, synth } from "./cdktf/stacks";
-import { checkJson, ROOT, runCli } from "./helpers";
+import { checkJson, ROOT, runCli, SARIF_SCHEMA } from "./helpers";
 
 const BROKEN = join(ROOT, "examples", "broken");
 const STAGING = 'resource "aws_api_gateway_stage" "staging" {';
@@ -162,7 +162,7 @@ describe("inline suppressions in .tf", () => {
     assert.equal(notes[0].locations[0].physicalLocation.region.startLine, 20);
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     addFormats(ajv);
-    const validate = ajv.compile(JSON.parse(readFileSync(join(ROOT, "node_modules", "@microsoft", "sarif-multitool-linux", "sarif-2.1.0.json"), "utf8")));
+    const validate = ajv.compile(JSON.parse(readFileSync(SARIF_SCHEMA, "utf8")));
     assert.ok(validate(JSON.parse(text)), JSON.stringify(validate.errors?.slice(0, 3)));
   });
 });
@@ -190,6 +190,23 @@ describe("inline suppressions in Terraform JSON and CDKTF", () => {
     assert.equal(report.notices, undefined); // WG155 was not evaluated: not stale
     const all = checkJson(out) as unknown as { notices?: Array<{ rule: string; address: string }> };
     assert.deepEqual(all.notices?.map((n) => [n.rule, n.address]), [["WG155", "aws_api_gateway_stage.staging"]]);
+  });
+
+  it("in a cdktf.out of several stacks, each stack's suppression covers its own (prefixed) address", () => {
+    const out = synth((app) => {
+      for (const name of ["prod", "staging"]) {
+        const stack = new BrokenStack(app, name);
+        const stage = stack.node.findAll().find((c) => c instanceof ApiGatewayStage && c.node.id === "staging") as ApiGatewayStage;
+        WafguardSuppressions.of(stage).add({ rule: "WG406", reason: "internal stage behind the VPC endpoint" });
+      }
+    });
+    const report = checkJson(out, ["--rule", "WG406"]) as unknown as { findings: Waived[]; notices?: unknown[] };
+    const stages = report.findings.filter((f) => f.address.endsWith("/aws_api_gateway_stage.staging"));
+    assert.deepEqual(stages.map((f) => [f.address, f.waived?.reason]), [
+      ["prod/aws_api_gateway_stage.staging", "internal stage behind the VPC endpoint"],
+      ["staging/aws_api_gateway_stage.staging", "internal stage behind the VPC endpoint"],
+    ]);
+    assert.equal(report.notices, undefined); // both used: none is stale
   });
 
   it("WafguardSuppressions rejects a bad suppression at construct time", () => {

@@ -15,7 +15,7 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { trafficRows } from "../src/report/traffic-table";
-import { planFixture, ROOT, runCli, type JsonReport } from "./helpers";
+import { planFixture, ROOT, runCli, SARIF_SCHEMA, type JsonReport } from "./helpers";
 
 const PLAN = "examples/traffic/plan.json";
 const LOGS = "examples/traffic/logs";
@@ -261,7 +261,8 @@ describe("check --traffic", function () {
     });
 
     it("a traffic-block-share that is not a share", () => {
-      expectFailure(LOGS, /traffic-block-share must be a share between 0 and 1/, ["--option", "traffic-block-share=1%"]);
+      expectFailure(LOGS, /option "traffic-block-share" must be a number \(default 0\.001\), not "1%"/, ["--option", "traffic-block-share=1%"]);
+      expectFailure(LOGS, /traffic-block-share must be a share between 0 and 1/, ["--option", "traffic-block-share=2"]);
     });
   });
 
@@ -305,7 +306,7 @@ describe("check --traffic", function () {
       const sarif = JSON.parse(r.stdout) as { runs: Array<{ results: Array<{ ruleId: string; properties?: { traffic?: unknown } }> }> };
       const ajv = new Ajv2020({ strict: false, allErrors: true });
       addFormats(ajv);
-      const validate = ajv.compile(JSON.parse(readFileSync(join(ROOT, "node_modules/@microsoft/sarif-multitool-linux/sarif-2.1.0.json"), "utf8")));
+      const validate = ajv.compile(JSON.parse(readFileSync(SARIF_SCHEMA, "utf8")));
       assert.ok(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3), null, 2));
       const json = checkTraffic(PLAN, [LOGS]).report;
       const wg120 = sarif.runs[0].results.find((x) => x.ruleId === "WG120");

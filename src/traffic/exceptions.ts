@@ -13,7 +13,7 @@ import { OTHER_PATHS } from "./patterns";
 import { cidrContains } from "../engine/host-builtins";
 import { routeRegex } from "./routes";
 
-/** The scoped exception, one shape for the construct, the module and the writer (TRAFFIC-CONTRACT.md). */
+/** The scoped exception, one shape for the construct, the module and the writer. */
 export interface WafException {
   /** managed rule group name, e.g. "AWSManagedRulesCommonRuleSet" */
   ruleGroup: string;

@@ -127,12 +127,6 @@ export function ruleLine(text: string, blockLine: number, name: string): number 
   }
 }
 
-export function applyEdits(text: string, edits: Edit[]): string {
-  const lines = text.split("\n");
-  for (const e of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) lines.splice(e.start, e.end - e.start, ...e.lines);
-  return lines.join("\n");
-}
-
 /** A unified diff of the edits, with `a/` and `b/` paths as git writes them, three lines of context. */
 export function unifiedDiff(path: string, text: string, edits: Edit[]): string {
   if (edits.length === 0) return "";

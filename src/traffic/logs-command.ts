@@ -1,5 +1,4 @@
 /** The `wafguard logs` command: flags → analyzeLogs → report. Exit 0 when it ran, 2 on bad input. */
-import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors";
 import { loadInputAsync } from "../load";
@@ -8,6 +7,7 @@ import type { ExceptionMode } from "./exceptions";
 import { analyzeLogs } from "./logs";
 import { formatLogs, LOGS_FORMATS, type LogsFormat } from "./logs-report";
 import { readWafLogs } from "./read-logs";
+import { writeReportFile } from "../report/output-file";
 
 export const LOGS_USAGE = `Options for logs (wafguard logs LOGS... [--plan PLAN | --source DIR]):
   --plan PLAN                     The plan JSON of the web ACL that wrote the logs (its \`before\`)
@@ -78,12 +78,7 @@ export async function runLogs(args: string[]): Promise<number> {
     if (!report) process.stderr.write(`wafguard: no patch: ${result.combined.map((c) => c.diff_error).find(Boolean) ?? (loaded ? "no exception was verified, or the web ACL's .tf file is not known (use --source)" : "give --plan or --source so the exception can be written into your files")}\n`);
   } else report = formatLogs(format as LogsFormat, result);
   const output = values.output as string | undefined;
-  if (output) {
-    try {
-      writeFileSync(output, report);
-    } catch (e) {
-      throw new UsageError(`cannot write ${output} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
-  } else process.stdout.write(report);
+  if (output) writeReportFile(output, report);
+  else process.stdout.write(report);
   return 0;
 }

@@ -58,7 +58,7 @@ block_share := object.get(object.get(input, "options", {}), "traffic-block-share
 #           and_statement {
 #             statement { label_match_statement { scope = "LABEL", key = "awswaf:managed:aws:core-rule-set:SizeRestrictions_Body" } }
 #             statement { not_statement { statement { regex_match_statement {
-#               regex_string = "^/orders/[^/]+/attachments$"   # the route the logged requests use
+#               regex_string = "^/prod/orders/[^/]+/attachments$"   # the path as logged: a REST API stage name first
 #               field_to_match { uri_path {} }
 #               text_transformation { priority = 0, type = "NONE" }
 #             } } } }

@@ -671,11 +671,6 @@ export function lineAt(text: string, pos: number): number {
   return line;
 }
 
-/** Parses the text of one expression (what is inside `${…}`). */
-export function parseExpression(text: string): Node {
-  return new Parser(text, 0, 0).whole();
-}
-
 const NOT_LITERAL = Symbol("not literal");
 const FALLBACK = Symbol("not written out item by item");
 

@@ -1,7 +1,8 @@
 /**
  * A directory of `.tf` / `.tf.json` files → Model, with local modules and the modules `terraform
- * init` downloaded (`.terraform/modules/modules.json`) followed. All reading of `.tf` directories
- * happens here, so that links, special files and sizes are handled in one place.
+ * init` downloaded (`.terraform/modules/modules.json`) followed; links, special files and sizes are
+ * input errors here. (For a plan, block-locations.ts scans the `.tf` beside it only for lines and
+ * suppressions, through the same safe reader.)
  */
 import { lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
