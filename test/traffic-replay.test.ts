@@ -161,6 +161,18 @@ describe("traffic: replaying a change", () => {
     assert.deepEqual(r.unmatched, [{ webaclId: other, records: 2 }]);
   });
 
+  it("without ARNs, a name two web ACLs share goes by region, and is never credited to an arbitrary one", async () => {
+    const values = aclValues([]);
+    delete values.arn;
+    const west = { ...resource("aws_wafv2_web_acl.west", values, values), region: "us-west-2" };
+    const paris = resource(ADDR, values, values); // eu-west-3, the logs' region
+    const r = await replayChange(model([west, paris]), asLogs([req("1.2.3.4", "GET", "/")]));
+    assert.deepEqual([...r.acls.keys()], [ADDR]);
+    const unknownRegions = [west, paris].map((x) => ({ ...x, region: "" }));
+    const r2 = await replayChange(model(unknownRegions), asLogs([req("1.2.3.4", "GET", "/")]));
+    assert.deepEqual([r2.acls.size, r2.unmatched.length], [0, 1]);
+  });
+
   it("a web ACL the plan creates: the logged verdicts stand for the logged ACL", async () => {
     const after = aclValues([rule("no-admin", 1, byteMatch("uri_path", "/admin", "STARTS_WITH"))]);
     const s = (await replay(null, after, [req("1.2.3.4", "GET", "/admin"), req("1.2.3.5", "GET", "/")])).acls.get(ADDR)!;

@@ -195,7 +195,11 @@ function attackRulesOf(acl: AclConfig | null): Set<string> {
 
 export async function replayChange(model: Model, logs: AsyncIterable<LoggedRecord>): Promise<TrafficReport> {
   const byArn = new Map<string, string>();
-  const byName = new Map<string, string>();
+  // Without an ARN (a .tf input, an ACL the plan creates): scope + region + name, else scope + name
+  // when only one web ACL of the plan has it. A name two ACLs share is never credited to either.
+  const byName = new Map<string, string | null>();
+  const nameKey = (scope: string, region: string, name: string) => `${scope}\u0000${region}\u0000${name}`;
+  const addName = (key: string, address: string) => byName.set(key, byName.has(key) && byName.get(key) !== address ? null : address);
   const replays = new Map<string, AclReplay | null>();
   const configs = new Map<string, { before: AclConfig | null; after: AclConfig | null }>();
   for (const r of model.resources) {
@@ -206,7 +210,8 @@ export async function replayChange(model: Model, logs: AsyncIterable<LoggedRecor
     for (const c of [before, after]) {
       if (!c) continue;
       if (c.arn) byArn.set(c.arn, r.address);
-      byName.set(`${c.scope}\u0000${c.name}`, r.address);
+      if (r.region) addName(nameKey(c.scope, r.region, c.name), r.address);
+      addName(nameKey(c.scope, "", c.name), r.address);
     }
   }
   const replayFor = (address: string): AclReplay => {
@@ -230,7 +235,8 @@ export async function replayChange(model: Model, logs: AsyncIterable<LoggedRecor
     let address = byArn.get(id);
     if (!address) {
       const parsed = parseWebAclArn(id);
-      if (parsed) address = byName.get(`${parsed.scope}\u0000${parsed.name}`);
+      const region = id.split(":")[3] ?? "";
+      if (parsed) address = byName.get(nameKey(parsed.scope, region, parsed.name)) ?? byName.get(nameKey(parsed.scope, "", parsed.name)) ?? undefined;
     }
     if (!address) {
       unmatched.set(id, (unmatched.get(id) ?? 0) + 1);
