@@ -156,6 +156,11 @@ export function contractViolations(c: FuzzCase, r: RunResult): string[] {
   const v: string[] = [];
   if (r.timedOut) return [`did not finish within ${TIME_BUDGET_MS / 1000} s`];
   if (r.peakRss > MEMORY_BUDGET_BYTES || r.signal) return [`killed (${r.signal ?? "memory"}); peak RSS ${Math.round(r.peakRss / 1048576)} MB`];
+  if (c.args.length === 0) {
+    // No arguments: the usage on stderr, and a failure (a CI step that lost its arguments).
+    if (r.status !== 2 || !r.stderr.startsWith("Usage: wafguard") || r.stdout.length > 0) v.push(`no arguments: exit ${r.status}, stderr ${JSON.stringify(r.stderr.slice(0, 40))}`);
+    return v;
+  }
   if (r.status === 2) {
     if (!/^wafguard: [^\n]+\n$/.test(r.stderr)) v.push(`exit 2 without exactly one "wafguard: ..." line on stderr: ${JSON.stringify(r.stderr.slice(0, 300))}`);
     if (/internal error/.test(r.stderr)) v.push(`internal error: ${r.stderr.trim().slice(0, 300)}`);
