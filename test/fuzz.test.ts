@@ -10,8 +10,9 @@
  * - a long one, thousands of cases, in CI (@slow). FUZZ_SEED and FUZZ_RUNS override both.
  */
 import { strict as assert } from "node:assert";
+import { existsSync, rmSync } from "node:fs";
 import fc from "fast-check";
-import { HOSTILE_CLASSES } from "./fuzz/classes";
+import { ESCAPED_OUTPUT, HOSTILE_CLASSES } from "./fuzz/classes";
 import { fuzzCase } from "./fuzz/generators";
 import { runCase, type FuzzCase } from "./fuzz/run-case";
 
@@ -52,6 +53,7 @@ describe("fuzz: hostile input", function () {
   describe("every known class of hostile input ends in findings or one input-error line", () => {
     const results = new Map<string, Promise<string[]>>();
     before(async () => {
+      rmSync(ESCAPED_OUTPUT, { force: true });
       // Run the classes two at a time up front; each `it` below reports its own.
       const settled = new Map<string, string[]>();
       await inPool(HOSTILE_CLASSES, async (c) => {
@@ -65,6 +67,9 @@ describe("fuzz: hostile input", function () {
         assert.deepEqual(violations, [], `${describeCase(c)}\n      ${violations.join("\n      ")}`);
       });
     }
+    it("nothing was written through the --output symlink that points out of the case directory", () => {
+      assert.equal(existsSync(ESCAPED_OUTPUT), false);
+    });
   });
 
   it(`a short seeded run of generated cases (seed ${seed})`, async () => {

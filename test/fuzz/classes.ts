@@ -3,10 +3,15 @@
  * (exit 0/1) or one input-error line (exit 2), never an internal error, a hang or runaway memory.
  * `owner` says which part of wafguard handles the class.
  */
-import { aclRule, CDK_TF_JSON_TEXT, MANIFEST_TEXT, PLAN, PLAN_TEXT, planWithAcl, TF_JSON_TEXT, TF_TEXT, WAIVERS_TEXT } from "./seeds";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { aclRule, CDK_TF_JSON_TEXT, MANIFEST_TEXT, PLAN_TEXT, planWithAcl, TF_JSON_TEXT, TF_TEXT, WAIVERS_TEXT } from "./seeds";
 import type { FuzzCase } from "./run-case";
 
 type Json = Record<string, unknown>;
+
+/** Where the symlinked --output of one class points: outside the case directory, so never written. */
+export const ESCAPED_OUTPUT = join(tmpdir(), "wafguard-fuzz-escaped-output");
 
 const RESOURCE = `resource "aws_api_gateway_rest_api" "a" {\n  name = "a"\n}\n`;
 const deepJson = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
@@ -66,7 +71,7 @@ export const HOSTILE_CLASSES: HostileClass[] = [
   c("i17", "the waiver file is a symlink loop", { "plan.json": PLAN_TEXT, ".wafguard.yml": { link: ".wafguard.yml" } }, ["check", "plan.json"]),
   c("i17", "--output is a FIFO", { "plan.json": PLAN_TEXT, "out.txt": { fifo: true } }, ["check", "plan.json", "--output", "out.txt"]),
   c("i17", "--output is /dev/zero", { "plan.json": PLAN_TEXT }, ["check", "plan.json", "--output", "/dev/zero"]),
-  c("i17", "--output is a symlink out of the directory", { "plan.json": PLAN_TEXT, "out.txt": { link: "/tmp/wafguard-fuzz-escaped" } }, ["check", "plan.json", "--output", "out.txt"]),
+  c("i17", "--output is a symlink out of the directory", { "plan.json": PLAN_TEXT, "out.txt": { link: ESCAPED_OUTPUT } }, ["check", "plan.json", "--output", "out.txt"]),
   c("i17", "--output is a directory", { "plan.json": PLAN_TEXT, out: { dir: true } }, ["check", "plan.json", "--output", "out"]),
   c("i17", "the CDKTF manifest is a FIFO", { "out/manifest.json": { fifo: true } }, ["check", "out"]),
   c("i17", "a CDKTF stack path is /dev/zero", cdktfOut(JSON.stringify({ stacks: { s: { synthesizedStackPath: "/dev/zero" } } })), ["check", "out"]),
@@ -132,6 +137,7 @@ export const HOSTILE_CLASSES: HostileClass[] = [
   // Command lines.
   c("i17", "no arguments", {}, []),
   c("i17", "an empty argument", {}, ["check", ""]),
+  c("i17", "an empty --output, --waivers and --source", { "plan.json": PLAN_TEXT }, ["check", "plan.json", "--output", "", "--waivers", "", "--source", ""]),
   c("i17", "an unknown option", { "plan.json": PLAN_TEXT }, ["check", "plan.json", "--bogus"]),
   c("i17", "--option without a value", { "plan.json": PLAN_TEXT }, ["check", "plan.json", "--option", "=1"]),
   c("i17", "--option with a huge number", { "plan.json": PLAN_TEXT }, ["check", "plan.json", "--option", `rate-threshold=${"9".repeat(400)}`, "--format", "json"]),
@@ -160,4 +166,3 @@ function waiverFor(address: string): string {
   return `waivers:\n  - rule: WG406\n    address: "${address}"\n    reason: A waiver whose address is hostile\n`;
 }
 
-export { PLAN };
