@@ -7,16 +7,19 @@ export const MAX_JSON_BYTES = 384 * MIB;
 /** `.tf` and `.tfvars` files are written by hand: anything this large is not a configuration. */
 export const MAX_HCL_BYTES = 16 * MIB;
 
-/** Reads `path` as UTF-8 text, rejecting binary plans, empty files and other non-text. */
-export function readTextFile(path: string, maxBytes = /\.(tf|tfvars)$/.test(path) ? MAX_HCL_BYTES : MAX_JSON_BYTES): string {
-  const bytes = readRegularFile(path, maxBytes);
+/**
+ * Reads `path` as UTF-8 text, rejecting binary plans, empty files (unless `allowEmpty`: .tf files),
+ * other non-text, and files over `maxBytes` (default: by name, HCL or JSON).
+ */
+export function readTextFile(path: string, options: { allowEmpty?: boolean; maxBytes?: number } = {}): string {
+  const bytes = readRegularFile(path, options.maxBytes ?? (/\.(tf|tfvars)$/.test(path) ? MAX_HCL_BYTES : MAX_JSON_BYTES));
   if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
     throw new InputError(path, "is a binary plan file (a zip archive); convert it first: terraform show -json tfplan > plan.json");
   }
   if (bytes.subarray(0, 8192).includes(0)) throw new InputError(path, "is a binary file, not JSON or HCL text");
   let text = bytes.toString("utf8");
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a BOM, as Windows editors write
-  if (!/\S/.test(text)) throw new InputError(path, "is empty; expected the output of terraform show -json"); // no trim(): it copies the whole text
+  if (!options.allowEmpty && !/\S/.test(text)) throw new InputError(path, "is empty; expected the output of terraform show -json"); // no trim(): it copies the whole text
   return text;
 }
 
