@@ -57,7 +57,9 @@ describe("fuzz: hostile input", function () {
       // Run the classes two at a time up front; each `it` below reports its own.
       const settled = new Map<string, string[]>();
       await inPool(HOSTILE_CLASSES, async (c) => {
-        settled.set(c.title, (await runCase(c)).violations);
+        const { violations, first } = await runCase(c);
+        if (c.expect && !c.expect.test(`${first.stdout.toString("utf8")}${first.stderr}`)) violations.push(`the output does not match ${String(c.expect)}: ${first.stderr.trim().slice(0, 200)}`);
+        settled.set(c.title, violations);
       });
       for (const [title, v] of settled) results.set(title, Promise.resolve(v));
     });
