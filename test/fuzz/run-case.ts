@@ -42,11 +42,15 @@ export function buildCase(c: FuzzCase): string {
   const dir = mkdtempSync(join(tmpdir(), "wafguard-fuzz-"));
   for (const [path, entry] of Object.entries(c.files)) {
     const full = join(dir, path);
-    mkdirSync(dirname(full), { recursive: true });
-    if (typeof entry === "string" || entry instanceof Uint8Array) writeFileSync(full, entry);
-    else if ("link" in entry) symlinkSync(entry.link, full);
-    else if ("fifo" in entry) execFileSync("mkfifo", [full]);
-    else mkdirSync(full, { recursive: true });
+    try {
+      mkdirSync(dirname(full), { recursive: true });
+      if (typeof entry === "string" || entry instanceof Uint8Array) writeFileSync(full, entry);
+      else if ("link" in entry) symlinkSync(entry.link, full);
+      else if ("fifo" in entry) execFileSync("mkfifo", [full]);
+      else mkdirSync(full, { recursive: true });
+    } catch {
+      // Generated trees can collide ("sub" a link, "sub/c.tf" a file in it): the first entry wins.
+    }
   }
   return dir;
 }
