@@ -5,6 +5,7 @@ import { check } from "../src";
 async function main() {
   const [mode, path] = process.argv.slice(2);
   const start = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
   let detail = "";
   if (mode === "baseline") {
     const doc = JSON.parse(readFileSync(path, "utf8")) as { resource_changes: unknown[] };
@@ -14,7 +15,8 @@ async function main() {
     detail = `${result.findings.length} findings`;
   }
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  process.stdout.write(JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, detail }) + "\n");
+  const used = process.cpuUsage(cpu);
+  process.stdout.write(JSON.stringify({ ms, cpuMs: (used.user + used.system) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024, detail }) + "\n");
 }
 
 void main();

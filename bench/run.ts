@@ -3,17 +3,21 @@
  * JSON.parse of the same file, each in a fresh Node process, best of several runs.
  *   npm run bench            (1k, 10k, 50k, 100k resources)
  *   npm run bench -- 1000 200000
+ * and a generated .tf stack (90 files, 1,200 resources), loaded and checked: the target is under 1 s.
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { generatePlan } from "./generate";
+import { generateTfStack } from "./generate-tf";
 
 const OUT = join(__dirname, "..", "..", "bench", "out");
 const RUNS = 3;
 
 interface Sample {
   ms: number;
+  /** CPU time (user + system): what the check costs when the machine is shared. */
+  cpuMs: number;
   maxRssMb: number;
 }
 
@@ -44,6 +48,11 @@ async function main() {
     rows.push(`| ${n.toLocaleString("en")} | ${mb.toFixed(1)} MB | ${base.ms.toFixed(0)} ms | ${wg.ms.toFixed(0)} ms | ${(wg.ms / base.ms).toFixed(2)}× | ${base.maxRssMb.toFixed(0)} / ${wg.maxRssMb.toFixed(0)} MB |`);
     process.stderr.write(`${n} done\n`);
   }
+  const stack = join(OUT, "tf-stack");
+  const written = generateTfStack(stack, 90, 1200);
+  const tf = measure("wafguard", stack);
+  rows.push("", "| .tf stack | files | resources | wafguard check (load + check) | CPU time | peak RSS |", "|---|---:|---:|---:|---:|---:|");
+  rows.push(`| generated | 90 | ${written.toLocaleString("en")} | ${tf.ms.toFixed(0)} ms | ${tf.cpuMs.toFixed(0)} ms | ${tf.maxRssMb.toFixed(0)} MB |`);
   process.stdout.write(rows.join("\n") + "\n");
 }
 

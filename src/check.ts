@@ -32,7 +32,7 @@ export async function check(paths: string[], options: CheckOptions = {}): Promis
   const findings: Finding[] = [];
   for (const path of paths) {
     const loaded = await loadInputAsync(path, { kind: options.kind, source: options.source, streamAbove: options.streamAbove });
-    inputs.push({ path, kind: loaded.kind, resources: loaded.resourceCount, checked: loaded.model.resources.length });
+    inputs.push({ path, kind: loaded.kind, resources: loaded.resourceCount, checked: loaded.model.resources.length, ...(loaded.notes ? { notes: loaded.notes } : {}) });
     findings.push(...checkModel(loaded, options, only, skip));
   }
   applyWaivers(findings, options.waivers ?? [], options.today);
@@ -64,6 +64,10 @@ export function checkModel(loaded: LoadedInput, options: CheckOptions = {}, only
       };
       const source = byAddress.get(raw.address)?.source;
       if (source) finding.location = source;
+      if ([raw.address, ...finding.related].some((a) => byAddress.get(a)?.conditional)) {
+        finding.conditional = true;
+        finding.message += " (if created: it rests on a resource whose count or for_each is not known before apply)";
+      }
       findings.push(finding);
     }
   }

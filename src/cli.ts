@@ -120,12 +120,18 @@ async function runCheck(args: string[]): Promise<number> {
     options: { ...config.options, ...parseOptions(values.option as string[] | undefined) }, // flags win over the file
     waivers: config.waivers,
   });
+  printNotes(result.inputs);
   const output = values.output as string | undefined;
   const color = !output && !values["no-color"] && process.stdout.isTTY === true && !process.env.NO_COLOR;
   const report = formatReport(format, result, { color, failOn });
   if (output) writeReportFile(output, report);
   else process.stdout.write(report);
   return exitCodeFor(result.findings, failOn);
+}
+
+/** What an input could not read (a module not downloaded): one notice line each, on stderr. */
+function printNotes(inputs: Array<{ path: string; notes?: string[] }>): void {
+  for (const input of inputs) for (const note of input.notes ?? []) process.stderr.write(`wafguard: notice: ${input.path}: ${note}\n`);
 }
 
 function runExplain(args: string[]): number {

@@ -15,6 +15,8 @@ export interface Finding {
   related: string[];
   location?: SourceLocation;
   waived?: { reason: string; expires?: string };
+  /** The finding rests on a resource whose count/for_each is not known before apply: it holds if that resource is created. */
+  conditional?: true;
   /** A waiver matched but has expired: the finding counts again. */
   waiver_expired?: { reason: string; expires: string };
 }
@@ -24,6 +26,8 @@ export interface InputSummary {
   kind: InputKind;
   resources: number;
   checked: number;
+  /** What could not be read (a module not downloaded). */
+  notes?: string[];
 }
 
 export interface CheckResult {

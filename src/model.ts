@@ -38,6 +38,8 @@ export interface ModelResource {
   before: Record<string, unknown> | null;
   /** `lifecycle` where the input shows it (.tf and CDKTF; plan JSON does not). */
   lifecycle?: { ignore_changes: string[] };
+  /** .tf: its count/for_each (or its module's) is not known before apply, so it may not be created. */
+  conditional?: true;
   /** Web ACLs: the rules of `rule_json`, decoded into the provider's block shape (see load/rule-json.ts). */
   decoded_rule_json?: unknown[];
   source?: SourceLocation;
@@ -69,6 +71,11 @@ export interface Model {
   edges_in: EdgeIndex;
   /** User options the rules read (thresholds), by name. */
   options: Record<string, unknown>;
+  /**
+   * .tf: resources (instance addresses) handed to modules that could not be read (not
+   * downloaded): what such a module does with them is unknown, so rules must not assume it does nothing.
+   */
+  unread_module_references?: string[];
 }
 
 export interface LoadedInput {
@@ -82,6 +89,8 @@ export interface LoadedInput {
    * configurations, so the same address can be in two of them). `model` is then all of them, for display.
    */
   stackModels?: Model[];
+  /** What could not be read (a module not downloaded): shown as notices and in the JSON report. */
+  notes?: string[];
 }
 
 /** Deeper than any provider schema nests: what lies below is cut, so hostile input cannot exhaust a stack. */

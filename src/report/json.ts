@@ -4,7 +4,7 @@ import { summarize, type CheckResult } from "../check";
 export function formatJson(result: CheckResult): string {
   const out = {
     version: 1,
-    inputs: result.inputs.map((i) => ({ path: i.path, kind: i.kind, resources: i.resources })),
+    inputs: result.inputs.map((i) => ({ path: i.path, kind: i.kind, resources: i.resources, ...(i.notes ? { notes: i.notes } : {}) })),
     findings: result.findings.map((f) => ({
       rule: f.rule,
       severity: f.severity,
@@ -16,6 +16,7 @@ export function formatJson(result: CheckResult): string {
       input: f.input,
       related: f.related,
       ...(f.location ? { location: f.location } : {}),
+      ...(f.conditional ? { conditional: f.conditional } : {}),
       ...(f.waived ? { waived: f.waived } : {}),
       ...(f.waiver_expired ? { waiver_expired: f.waiver_expired } : {}),
     })),

@@ -18,6 +18,7 @@ model_types := {
 	"aws_cloudfront_distribution",
 	"aws_cloudwatch_log_group",
 	"aws_kinesis_firehose_delivery_stream",
+	"aws_lambda_alias",
 	"aws_lambda_function",
 	"aws_s3_bucket",
 	"aws_wafv2_ip_set",
@@ -162,3 +163,11 @@ stage_is_private(s) if {
 finding(address, message) := {"address": address, "message": message, "related": []}
 
 finding_related(address, message, related) := {"address": address, "message": message, "related": related}
+
+# A .tf resource handed to a module that could not be read (not downloaded): that module may
+# associate it, protect it or replace it, so rules do not assume it does nothing with it.
+handed_to_unread_module(r) if r.address in object.get(input, "unread_module_references", [])
+
+# A resource that will exist if the plan is applied: not one whose count/for_each (.tf) is unknown.
+# Rules that rest on two resources both existing (two associations for one stage) need this.
+certain(r) if not r.conditional

@@ -310,10 +310,12 @@ stage_regions(a) := {s.region |
 #     One association per stage makes the web ACL in force the one in the configuration.
 wg405 contains finding if {
 	some a in lib.live("aws_wafv2_web_acl_association")
+	lib.certain(a)
 	some s in exact_stages(a)
 	others := {b.address |
 		some b in lib.stage_associations(s)
 		b.address != a.address
+		lib.certain(b)
 		s in exact_stages(b)
 	}
 	count(others) > 0
@@ -384,6 +386,7 @@ wg406 contains finding if {
 	not lib.stage_is_private(s)
 	not lib.maybe_hand_built_for(s)
 	not unresolved_association_exists
+	not lib.handed_to_unread_module(s)
 	finding := lib.finding(s.address, "is a REST API stage with no web ACL association in this configuration")
 }
 

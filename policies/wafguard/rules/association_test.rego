@@ -161,3 +161,14 @@ test_wg403_arn_built_from_a_data_source_api_passes if {
 	e := edge("aws_wafv2_web_acl_association.prod", "resource_arn", "data.aws_api_gateway_rest_api.orders", "id")
 	count(association.wg403) == 0 with input as testing.model([data_api, assoc("prod")], [e])
 }
+
+test_wg405_conditional_association_is_not_a_conflict if {
+	maybe := object.union(assoc("b"), {"conditional": true})
+	model := testing.model([api, stage("prod"), acl("api", "REGIONAL"), assoc("a"), maybe], array.concat(stage_edges("prod"), array.concat(protects("a", "prod", "arn"), protects("b", "prod", "arn"))))
+	count(association.wg405) == 0 with input as model
+}
+
+test_wg406_stage_handed_to_unread_module if {
+	model := object.union(testing.model([api, stage("prod"), stage("staging")], array.concat(stage_edges("prod"), stage_edges("staging"))), {"unread_module_references": ["aws_api_gateway_stage.prod"]})
+	addresses(association.wg406) == {"aws_api_gateway_stage.staging"} with input as model
+}

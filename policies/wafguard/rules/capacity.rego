@@ -129,7 +129,7 @@ wg603 contains finding if {
 
 # Lambda functions the integration's uri points at: by reference (invoke_arn) or by the function
 # ARN inside a literal invocation URI.
-integration_functions(integration) := {fn |
+integration_functions(integration) := ({fn |
 	some fn in lib.targets(integration.address, "uri")
 	fn.type == "aws_lambda_function"
 } | {fn |
@@ -137,6 +137,12 @@ integration_functions(integration) := {fn |
 	m := regex.find_all_string_submatch_n(`functions/(arn:[^/]+)/invocations`, integration.values.uri, 1)
 	some fn in lib.live("aws_lambda_function")
 	fn.values.arn == m[0][1]
+}) | {fn |
+	# an alias (aws_lambda_alias.live.invoke_arn) runs its function with the function's timeout
+	some alias in lib.targets(integration.address, "uri")
+	alias.type == "aws_lambda_alias"
+	some fn in lib.targets(alias.address, "function_name")
+	fn.type == "aws_lambda_function"
 }
 
 # METADATA

@@ -66,3 +66,11 @@ test_wg604_over_included if {
 	{f.severity | some f in findings} == {"info"}
 	count(capacity.wg604) == 0 with input as testing.model([acl([managed("AWSManagedRulesCommonRuleSet")])], [])
 }
+
+test_wg603_through_an_alias if {
+	alias := res("aws_lambda_alias", "live", {"name": "live"})
+	to_alias := {"from": "aws_api_gateway_integration.i", "attribute": "uri", "path": "uri", "to": "aws_lambda_alias.live", "to_attribute": "invoke_arn", "kind": "reference"}
+	alias_fn := {"from": "aws_lambda_alias.live", "attribute": "function_name", "path": "function_name", "to": "aws_lambda_function.f", "to_attribute": "function_name", "kind": "reference"}
+	count(capacity.wg603) == 1 with input as testing.model([integration({}), alias, fn(30)], [to_alias, alias_fn])
+	count(capacity.wg603) == 0 with input as testing.model([integration({}), alias, fn(29)], [to_alias, alias_fn])
+}

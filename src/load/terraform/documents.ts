@@ -1,5 +1,5 @@
 /**
- * Configuration documents → Model: `.tf` (parsed by hcl2-parser into hcl2json's shape), `.tf.json`
+ * Configuration documents → Model: `.tf` (parsed by hcl-syntax.ts into hcl2json's shape), `.tf.json`
  * and CDKTF's `cdk.tf.json` share Terraform's JSON configuration shape, with expressions as `${...}`
  * strings. Values are evaluated where they are literal, variables, locals or each.key/value; the rest
  * is recorded as unknown, and its references become edges exactly as for a plan.
@@ -7,7 +7,9 @@
 import { formatKey, formatModule, moduleConfigPath, parseModuleAddress, type Key, type ModuleStep } from "../address";
 import { emptyModule, providerRegion, type ConfigModule, type ConfigReference, type Configuration } from "../config-references";
 import { buildEdges } from "../edges";
-import { evaluate, isExpression, isUnknown, referencesIn, type Scope } from "./expressions";
+import { Budget, containsUnknown, EvalLimitError, evaluate, isExpression, isUnknown, referencesIn, UNKNOWN, type Scope } from "./expressions";
+import { InputError } from "../../errors";
+import { relative } from "node:path";
 import { makeModel, type ModelResource, type SourceLocation } from "../../model";
 import { setOwn } from "../../own-property";
 import type { PlanLoadResult } from "../plan";
@@ -26,8 +28,11 @@ export interface ConfigFile {
 }
 
 export interface ModuleReader {
-  /** The files of the module at `source`, called from module directory `fromDir`; null when not local. */
-  (source: string, fromDir: string): { dir: string; files: ConfigFile[] } | null;
+  /**
+   * The files of the module called `key` (its module path: "api.inner") with `source`, from module
+   * directory `fromDir`; null when it cannot be read (the reader records why).
+   */
+  (source: string, fromDir: string, key: string): { dir: string; files: ConfigFile[] } | null;
 }
 
 const META_ARGUMENTS = new Set(["count", "for_each", "provider", "depends_on", "lifecycle", "dynamic", "provisioner", "connection", "//"]);
@@ -41,11 +46,21 @@ interface Context {
   moduleInstances: Set<string>;
   providers: Map<string, { region: string | null }>;
   resourceCount: number;
+  budget: Budget;
+  rootDir: string;
+  /** References handed to modules that could not be read. */
+  unreadModuleReferences: Set<string>;
 }
 
 export function configurationToModel(dir: string, files: ConfigFile[], rootVars: Record<string, unknown>, keepTypes: ReadonlySet<string>, readModule: ModuleReader): PlanLoadResult {
-  const ctx: Context = { keepTypes, readModule, resources: [], moduleInstances: new Set(), providers: new Map(), resourceCount: 0 };
-  const root = loadModule(ctx, dir, files, [], rootVars, 0);
+  const ctx: Context = { keepTypes, readModule, resources: [], moduleInstances: new Set(), providers: new Map(), resourceCount: 0, budget: new Budget(), rootDir: dir, unreadModuleReferences: new Set() };
+  let root: ConfigModule;
+  try {
+    root = loadModule(ctx, dir, files, [], rootVars, 0, false, []);
+  } catch (e) {
+    if (e instanceof EvalLimitError) throw new InputError(dir, `${e.message}: the configuration's expressions run away (nested for or dynamic blocks, or an enormous literal)`);
+    throw e;
+  }
   const config: Configuration = { root, providers: ctx.providers };
   for (const r of ctx.resources) {
     const local = providerRegion(config, parseModuleAddress(r.module).map((s) => s.name), r.provider);
@@ -53,7 +68,12 @@ export function configurationToModel(dir: string, files: ConfigFile[], rootVars:
     r.region ??= local.region;
   }
   const edges = buildEdges(ctx.resources, config, ctx.moduleInstances);
-  return { model: makeModel(ctx.resources, edges), resourceCount: ctx.resourceCount };
+  const model = makeModel(ctx.resources, edges);
+  if (ctx.unreadModuleReferences.size) {
+    const handed = ctx.resources.filter((r) => ctx.unreadModuleReferences.has(r.address.replace(/\[[^\]]*\]/g, ""))).map((r) => r.address);
+    if (handed.length) model.unread_module_references = handed.sort();
+  }
+  return { model, resourceCount: ctx.resourceCount };
 }
 
 /** Blocks of one kind across the files of a module: hcl2json gives `kind.type.name = [body]`. */
@@ -83,16 +103,21 @@ function labelled(files: ConfigFile[], kind: string): Array<{ file: ConfigFile; 
   return out;
 }
 
-function loadModule(ctx: Context, dir: string, files: ConfigFile[], steps: ModuleStep[], inputs: Record<string, unknown>, depth: number): ConfigModule {
+/**
+ * One module instance. `conditional`: the module's own count/for_each is not known before apply, so
+ * its resources may not exist. `calledFrom`: directories of the calling modules, for cycles.
+ */
+function loadModule(ctx: Context, dir: string, files: ConfigFile[], steps: ModuleStep[], inputs: Record<string, unknown>, depth: number, conditional: boolean, calledFrom: string[]): ConfigModule {
   const mod = emptyModule();
   const moduleAddress = formatModule(steps);
   if (moduleAddress) ctx.moduleInstances.add(moduleAddress);
   const configPath = moduleConfigPath(steps);
 
   const vars: Record<string, unknown> = {};
-  for (const v of labelled(files, "variable")) if ("default" in v.body) vars[v.name] = v.body.default;
+  for (const v of labelled(files, "variable")) vars[v.name] = "default" in v.body ? evaluate(v.body.default, { vars: {}, locals: {}, budget: ctx.budget }) : UNKNOWN;
   Object.assign(vars, inputs);
-  const scope: Scope = { vars, locals: resolveLocals(files, vars) };
+  const path = { module: relative(process.cwd(), dir) || ".", root: relative(process.cwd(), ctx.rootDir) || ".", cwd: "." };
+  const scope: Scope = { vars, locals: resolveLocals(files, vars, path, ctx.budget), path, budget: ctx.budget };
 
   for (const p of labelled(files, "provider")) {
     const alias = typeof p.body.alias === "string" ? p.body.alias : null;
@@ -105,6 +130,7 @@ function loadModule(ctx: Context, dir: string, files: ConfigFile[], steps: Modul
     for (const block of blocks(files, mode === "managed" ? "resource" : "data")) {
       const instances = expand(block.body, scope);
       ctx.resourceCount += instances.length;
+      ctx.budget.grow(instances.length);
       if (!ctx.keepTypes.has(block.type)) continue;
       const expressions: ConfigReference[] = [];
       collectReferences(block.body, [], expressions, 0);
@@ -117,7 +143,9 @@ function loadModule(ctx: Context, dir: string, files: ConfigFile[], steps: Modul
         forEachRefs: referencesOf(block.body.for_each),
       });
       for (const instance of instances) {
-        ctx.resources.push(makeResource(block, mode, moduleAddress, instance, { ...scope, each: instance.each }));
+        const resource = makeResource(block, mode, moduleAddress, instance, instanceScope(scope, instance));
+        if (conditional || instance.conditional) resource.conditional = true;
+        ctx.resources.push(resource);
       }
     }
   }
@@ -133,18 +161,28 @@ function loadModule(ctx: Context, dir: string, files: ConfigFile[], steps: Modul
       inputRefs.set(k, refs.flatMap((r) => r.refs));
     }
     const source = typeof call.body.source === "string" ? call.body.source : "";
-    const child = depth < MAX_MODULE_DEPTH ? ctx.readModule(source, dir) : null;
+    const key = [...steps.map((s) => s.name), call.name].join(".");
+    const child = ctx.readModule(source, dir, key);
+    if (child && (depth + 1 > MAX_MODULE_DEPTH || calledFrom.includes(child.dir) || child.dir === dir)) {
+      const what = depth + 1 > MAX_MODULE_DEPTH ? `modules are nested more than ${MAX_MODULE_DEPTH} deep` : "the module calls itself (a module cycle)";
+      const line = call.file.lineOf?.("module", call.name, "");
+      throw new InputError(line ? `${call.file.file}:${line}` : call.file.file, `module "${call.name}" (source ${JSON.stringify(source)}): ${what}`);
+    }
+    if (!child) {
+      const prefix = configPath ? `${configPath}.` : "";
+      for (const refs of inputRefs.values()) for (const ref of refs) if (/^(data\.)?[a-z][a-z0-9]*_\w*\.[\w-]+$/.test(ref)) ctx.unreadModuleReferences.add(prefix + ref);
+    }
     let childModule = emptyModule();
     for (const instance of expand(call.body, scope)) {
       const childInputs: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(call.body)) {
         if (MODULE_META.has(k)) continue;
-        // Partly known values (a map whose keys are known) are passed on: a for_each over them still expands.
-        const value = evaluate(v, { ...scope, each: instance.each });
-        if (!isUnknown(value)) childInputs[k] = value;
+        // Unknown values are passed on as unknown (not left to the variable's default); partly known
+        // ones (a map whose keys are known) too, so that a for_each over them still expands.
+        childInputs[k] = evaluate(v, instanceScope(scope, instance));
       }
       const childSteps = [...steps, { name: call.name, key: instance.key }];
-      if (child) childModule = loadModule(ctx, child.dir, child.files, childSteps, childInputs, depth + 1);
+      if (child) childModule = loadModule(ctx, child.dir, child.files, childSteps, childInputs, depth + 1, conditional || instance.conditional === true, [...calledFrom, dir]);
     }
     mod.calls.set(call.name, {
       inputs: inputRefs,
@@ -155,53 +193,60 @@ function loadModule(ctx: Context, dir: string, files: ConfigFile[], steps: Modul
   return mod;
 }
 
-/** Locals whose values evaluate (literals, variables, other locals), in as many passes as needed. */
-function resolveLocals(files: ConfigFile[], vars: Record<string, unknown>): Record<string, unknown> {
+/** Locals, resolved on demand in dependency order; a cycle or an unknown leaves the local unknown. */
+function resolveLocals(files: ConfigFile[], vars: Record<string, unknown>, path: Scope["path"], budget: Budget): Record<string, unknown> {
   const raw: Record<string, unknown> = {};
   for (const file of files) for (const block of asList(file.doc.locals)) if (isObject(block)) Object.assign(raw, block);
-  const locals: Record<string, unknown> = {};
-  for (let pass = 0; pass < 8; pass++) {
-    let changed = false;
-    for (const [k, v] of Object.entries(raw)) {
-      if (k in locals) continue;
-      const value = evaluate(v, { vars, locals });
-      if (!containsUnknown(value)) {
-        locals[k] = value;
-        changed = true;
-      }
-    }
-    if (!changed) break;
-  }
+  const locals: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  const resolving = new Set<string>();
+  const local = (name: string): unknown => {
+    if (name in locals) return locals[name];
+    if (!Object.prototype.hasOwnProperty.call(raw, name) || resolving.has(name)) return UNKNOWN;
+    resolving.add(name);
+    const value = evaluate(raw[name], { vars, locals, local, path, budget });
+    resolving.delete(name);
+    locals[name] = value;
+    return value;
+  };
+  for (const name of Object.keys(raw)) local(name);
   return locals;
 }
 
 interface Instance {
   key: Key | null;
   each?: { key: string | number; value: unknown };
+  count?: number;
+  /** count/for_each not known before apply: the resource may not exist. */
+  conditional?: boolean;
 }
 
-/** The instances of a resource or module: by a `count` or `for_each` known now, else one. */
+function instanceScope(scope: Scope, instance: Instance): Scope {
+  return { ...scope, each: instance.each, count: instance.count };
+}
+
+/**
+ * The instances of a resource or module by its `count` or `for_each`: none when they evaluate to 0
+ * or an empty collection; one conditional instance when they are not known before apply.
+ */
 function expand(body: Json, scope: Scope): Instance[] {
   if ("for_each" in body) {
-    const value = evaluate(stripToSet(body.for_each), scope);
-    if (Array.isArray(value) && value.every((v) => typeof v === "string")) return (value as string[]).map((k) => ({ key: k, each: { key: k, value: k } }));
+    const value = evaluate(body.for_each, scope);
+    if (Array.isArray(value) && !containsUnknown(value) && value.every((v) => typeof v === "string")) {
+      return [...new Set(value as string[])].sort().map((k) => ({ key: k, each: { key: k, value: k } }));
+    }
     // A map's keys are known even where its values (resources) are not.
-    if (isObject(value)) return Object.entries(value).map(([k, v]) => ({ key: k, each: { key: k, value: v } }));
-    return [{ key: null }];
+    if (isObject(value)) return Object.keys(value).sort().map((k) => ({ key: k, each: { key: k, value: value[k] } }));
+    return [{ key: null, conditional: true }];
   }
   if ("count" in body) {
     const n = evaluate(body.count, scope);
-    if (typeof n === "number" && Number.isInteger(n) && n >= 0 && n <= 10000) return Array.from({ length: n }, (_, i) => ({ key: i, each: undefined }));
-    return [{ key: null }];
+    if (typeof n === "number" && Number.isInteger(n) && n >= 0) {
+      scope.budget?.grow(n);
+      return Array.from({ length: n }, (_, i) => ({ key: i, count: i }));
+    }
+    return [{ key: 0, count: 0, conditional: true }];
   }
   return [{ key: null }];
-}
-
-/** `${toset(local.x)}` is the set of local.x: evaluate the inner expression. */
-function stripToSet(value: unknown): unknown {
-  if (typeof value !== "string") return value;
-  const m = /^\$\{\s*toset\((.*)\)\s*\}$/.exec(value);
-  return m ? `\${${m[1]}}` : value;
 }
 
 function makeResource(block: { file: ConfigFile; type: string; name: string; body: Json }, mode: "managed" | "data", module: string, instance: Instance, scope: Scope): ModelResource {
@@ -228,8 +273,9 @@ function makeResource(block: { file: ConfigFile; type: string; name: string; bod
     before: null,
     source,
   };
+  // A .tf resource shows its whole configuration: no lifecycle block is a known, empty lifecycle.
   const lifecycle = asList(block.body.lifecycle)[0];
-  if (isObject(lifecycle)) resource.lifecycle = { ignore_changes: ignoreChanges(lifecycle.ignore_changes) };
+  resource.lifecycle = { ignore_changes: isObject(lifecycle) ? ignoreChanges(lifecycle.ignore_changes) : [] };
   return resource;
 }
 
@@ -266,7 +312,7 @@ function expandBody(node: unknown, scope: Scope, path: string, unknown: string[]
       for (const spec of asList(specs)) {
         if (!isObject(spec)) continue;
         const iterator = typeof spec.iterator === "string" ? spec.iterator : name;
-        const items = evaluate(stripToSet(spec.for_each), scope);
+        const items = evaluate(spec.for_each, scope);
         const content = asList(spec.content)[0];
         if (containsUnknown(items) || !isObject(content)) {
           unknown.push(at(name));
@@ -274,6 +320,7 @@ function expandBody(node: unknown, scope: Scope, path: string, unknown: string[]
         }
         const blocks = Array.isArray(out[name]) ? (out[name] as unknown[]) : [];
         const entries: Array<[string | number, unknown]> = Array.isArray(items) ? items.map((v, i) => [i, v]) : isObject(items) ? Object.entries(items) : [];
+        scope.budget?.blocks(entries.length);
         for (const [key, value] of entries) {
           const inner: Scope = { ...scope, iterators: { ...scope.iterators, [iterator]: { key, value } } };
           blocks.push(expandBody(content, inner, at(`${name}.${blocks.length}`), unknown));
@@ -336,13 +383,6 @@ function referencesOf(value: unknown): string[] {
 function providerKeyOf(value: unknown): string | null {
   if (typeof value !== "string") return null;
   return value.replace(/^\$\{(.*)\}$/, "$1");
-}
-
-function containsUnknown(value: unknown): boolean {
-  if (isUnknown(value)) return true;
-  if (Array.isArray(value)) return value.some(containsUnknown);
-  if (isObject(value)) return Object.values(value).some(containsUnknown);
-  return false;
 }
 
 function asList(value: unknown): unknown[] {

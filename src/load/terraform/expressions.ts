@@ -1,9 +1,16 @@
 /**
- * Expressions in configuration documents (`.tf` through hcl2-parser, `.tf.json`, CDKTF) come as
+ * Expressions in configuration documents (`.tf` through hcl-syntax.ts, `.tf.json`, CDKTF) come as
  * strings with `${...}`. This module finds the references in them, as Terraform lists them in plan
- * JSON, and evaluates the simple ones (variables, locals, each.key/value) to literal values.
+ * JSON, and evaluates them as Terraform would: operators, conditionals, `for`, splats, templates and
+ * the built-in functions (functions.ts). What is not known until apply (resource attributes, data
+ * sources, module outputs) is UNKNOWN, and propagates as in Terraform.
  */
-import { setOwn } from "../../own-property";
+import { parseAttributeString, type Node, type TemplatePart } from "./hcl-syntax";
+import { SyntaxError as HclSyntaxError } from "./hcl-syntax";
+import { callFunction } from "./functions";
+import { Budget, containsUnknown, equals, EvalError, EvalLimitError, isObject, newObject, own, sortedKeys, toBool, toNum, toStr, typeName, UNKNOWN } from "./values";
+
+export { isUnknown, containsUnknown, UNKNOWN, EvalLimitError, Budget } from "./values";
 
 const TEMPLATE = /\$\{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}/g;
 const TRAVERSAL = /(?<![\w.\]"])((?:data\.)?[A-Za-z_][\w-]*(?:\.[A-Za-z_*][\w-]*|\[(?:\d+|"[^"]*"|[^\]]*)\])+)/g;
@@ -42,109 +49,382 @@ function rootOf(traversal: string): string | null {
 export interface Scope {
   vars: Record<string, unknown>;
   locals: Record<string, unknown>;
+  /** Resolves a local on demand (while locals are being resolved); else `locals` is read. */
+  local?: (name: string) => unknown;
   each?: { key: string | number; value: unknown };
+  /** count.index */
+  count?: number;
   /** dynamic block iterators: name → { key, value } */
   iterators?: Record<string, { key: string | number; value: unknown }>;
+  /** path.module, path.root, path.cwd */
+  path?: { module: string; root: string; cwd: string };
+  budget?: Budget;
 }
 
-const UNKNOWN = Symbol("unknown");
+const parsed = new Map<string, Node | Error>();
+
+/** Parses an attribute string once: configurations repeat the same expressions across resources. */
+function parseCached(text: string): Node {
+  let node = parsed.get(text);
+  if (!node) {
+    try {
+      node = parseAttributeString(text);
+    } catch (e) {
+      if (!(e instanceof HclSyntaxError)) throw e;
+      node = e;
+    }
+    if (parsed.size > 50_000) parsed.clear();
+    parsed.set(text, node);
+  }
+  if (node instanceof Error) throw new EvalError(node.message);
+  return node;
+}
 
 /**
- * Evaluates a value whose strings may hold `${var.x}`, `${local.x}`, `${each.key}` or templates of
- * those. Returns `unknown` for anything else (resource attributes, function calls), which the
- * caller records as not known until apply.
+ * Evaluates a configuration value: strings are templates or `${expr}`, arrays and objects are
+ * evaluated element by element. An expression Terraform would reject gives UNKNOWN here (the
+ * checker is no validator); running past the budget throws EvalLimitError.
  */
-export function evaluate(value: unknown, scope: Scope, depth = 0): unknown {
-  if (depth > 32) return UNKNOWN;
-  if (typeof value === "string") return isExpression(value) ? evaluateString(value, scope) : value;
-  if (Array.isArray(value)) return value.map((v) => evaluate(v, scope, depth + 1));
+export function evaluate(value: unknown, scope: Scope): unknown {
+  try {
+    return evaluateValue(value, scope, 0);
+  } catch (e) {
+    if (e instanceof EvalError) return UNKNOWN;
+    throw e;
+  }
+}
+
+/** Evaluates the text of one expression (what is inside `${...}`). */
+export function evaluateExpressionText(text: string, scope: Scope): unknown {
+  return evalNode(parseCached(`\${${text}}`), new Env(scope), undefined);
+}
+
+function evaluateValue(value: unknown, scope: Scope, depth: number): unknown {
+  if (depth > 200) throw new EvalLimitError("a value is nested more than 200 levels deep");
+  scope.budget?.step();
+  if (typeof value === "string") return value.includes("${") || value.includes("%{") ? evalNode(parseCached(value), new Env(scope), undefined) : value;
+  if (Array.isArray(value)) {
+    scope.budget?.grow(value.length);
+    return value.map((v) => evaluateValue(v, scope, depth + 1));
+  }
   if (value && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) setOwn(out, k, evaluate(v, scope, depth + 1));
+    const out = newObject();
+    for (const [k, v] of Object.entries(value)) out[k] = evaluateValue(v, scope, depth + 1);
     return out;
   }
   return value;
 }
 
-export function isUnknown(value: unknown): boolean {
-  return value === UNKNOWN;
-}
+/** Variables in scope during an evaluation: the module scope, plus `for` and template loop variables. */
+class Env {
+  constructor(
+    readonly scope: Scope,
+    readonly bound: Map<string, unknown> = new Map(),
+  ) {}
 
-function evaluateString(text: string, scope: Scope): unknown {
-  const whole = /^\$\{\s*([^{}]*?)\s*\}$/.exec(text);
-  if (whole) return evaluateSimple(whole[1], scope);
-  let failed = false;
-  const result = text.replace(TEMPLATE, (_, inner: string) => {
-    const v = evaluateSimple(inner.trim(), scope);
-    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return String(v);
-    failed = true;
-    return "";
-  });
-  return failed ? UNKNOWN : result;
-}
-
-function evaluateSimple(expr: string, scope: Scope): unknown {
-  const conditional = /^(.+?)\s*(==|!=|>=|<=|>|<)\s*(.+?)\s*\?\s*(.+?)\s*:\s*(.+)$/.exec(expr);
-  if (conditional) {
-    const [, left, op, right, then, otherwise] = conditional;
-    const result = compare(operand(left, scope), op, operand(right, scope));
-    return result === UNKNOWN ? UNKNOWN : operand(result ? then : otherwise, scope);
-  }
-  const len = /^length\((.+)\)$/.exec(expr);
-  if (len) {
-    const v = operand(len[1], scope);
-    return Array.isArray(v) ? v.length : typeof v === "string" ? v.length : v && typeof v === "object" ? Object.keys(v).length : UNKNOWN;
-  }
-  const boolean = /^([\w.]+)\s*\?\s*(.+?)\s*:\s*(.+)$/.exec(expr);
-  if (boolean) {
-    const test = operand(boolean[1], scope);
-    return typeof test === "boolean" ? operand(test ? boolean[2] : boolean[3], scope) : UNKNOWN;
-  }
-  if (expr.startsWith("[")) return listLiteral(expr);
-  const m = /^([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)((?:\.[A-Za-z_][\w-]*|\[\d+\]|\["[^"]*"\])*)$/.exec(expr);
-  if (!m) return UNKNOWN;
-  const [, root, name, rest] = m;
-  let base: unknown = UNKNOWN;
-  if (root === "var" && Object.prototype.hasOwnProperty.call(scope.vars, name)) base = scope.vars[name];
-  else if (root === "local" && Object.prototype.hasOwnProperty.call(scope.locals, name)) base = scope.locals[name];
-  else if (root === "each" && scope.each) base = name === "key" ? scope.each.key : name === "value" ? scope.each.value : UNKNOWN;
-  else if (scope.iterators && Object.prototype.hasOwnProperty.call(scope.iterators, root)) {
-    const it = scope.iterators[root];
-    base = name === "key" ? it.key : name === "value" ? it.value : UNKNOWN;
-  }
-  if (base === UNKNOWN) return UNKNOWN;
-  for (const step of rest.match(/\.[A-Za-z_][\w-]*|\[\d+\]|\["[^"]*"\]/g) ?? []) {
-    const key = step.startsWith(".") ? step.slice(1) : step.startsWith('["') ? (JSON.parse(step.slice(1, -1)) as string) : Number(step.slice(1, -1));
-    if (base === null || typeof base !== "object" || !Object.prototype.hasOwnProperty.call(base, key)) return UNKNOWN;
-    base = (base as Record<string, unknown>)[key as string];
-  }
-  return base;
-}
-
-/** A list literal of strings and numbers (`["eu", "us"]`) reads as JSON; anything else is unknown. */
-function listLiteral(expr: string): unknown {
-  try {
-    const value: unknown = JSON.parse(expr);
-    return Array.isArray(value) && value.every((v) => typeof v === "string" || typeof v === "number") ? value : UNKNOWN;
-  } catch {
-    return UNKNOWN;
+  with(names: Array<[string | null, unknown]>): Env {
+    const bound = new Map(this.bound);
+    for (const [n, v] of names) if (n) bound.set(n, v);
+    return new Env(this.scope, bound);
   }
 }
 
-/** A literal (string, number, bool, list of those) or a simple reference, in a conditional. */
-function operand(text: string, scope: Scope): unknown {
-  const t = text.trim();
-  if (/^"(?:[^"\\$]|\\.)*"$/.test(t)) return JSON.parse(t) as string;
-  if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t);
-  if (t === "true" || t === "false") return t === "true";
-  if (t.startsWith("[")) return listLiteral(t);
-  return evaluateSimple(t, scope);
+const ROOTS_UNKNOWN_UNTIL_APPLY = new Set(["module", "data", "self"]);
+
+function lookupVariable(name: string, env: Env): unknown {
+  if (env.bound.has(name)) return env.bound.get(name);
+  const s = env.scope;
+  switch (name) {
+    case "var":
+      return s.vars;
+    case "local":
+      return LOCALS;
+    case "each":
+      if (!s.each) throw new EvalError("each is only available in a resource or module with for_each");
+      return { key: s.each.key, value: s.each.value };
+    case "count":
+      if (s.count === undefined) throw new EvalError("count.index is only available in a resource or module with count");
+      return { index: s.count };
+    case "path":
+      return s.path ?? { module: ".", root: ".", cwd: "." };
+    case "terraform":
+      return { workspace: "default" };
+  }
+  if (s.iterators && own(s.iterators, name)) return s.iterators[name];
+  if (ROOTS_UNKNOWN_UNTIL_APPLY.has(name)) return UNKNOWN;
+  // a resource type: aws_x.name.attr is known only after apply
+  if (/^[a-z][a-z0-9]*_/.test(name)) return UNKNOWN;
+  throw new EvalError(`unknown variable ${name}`);
 }
 
-function compare(a: unknown, op: string, b: unknown): boolean | typeof UNKNOWN {
+/** Marks `local` so that attribute access resolves it lazily. */
+const LOCALS = Symbol("locals");
+
+function getAttr(obj: unknown, name: string, env: Env): unknown {
+  if (obj === LOCALS) {
+    const s = env.scope;
+    if (s.local) return s.local(name);
+    if (own(s.locals, name)) return s.locals[name];
+    return UNKNOWN; // a local that could not be resolved
+  }
+  if (obj === env.scope.vars) {
+    if (own(env.scope.vars, name)) return env.scope.vars[name];
+    return UNKNOWN; // a variable with no default and no value given
+  }
+  if (obj === UNKNOWN) return UNKNOWN;
+  if (obj === null) throw new EvalError(`attempt to get attribute "${name}" from a null value`);
+  if (isObject(obj)) {
+    if (own(obj, name)) return obj[name];
+    throw new EvalError(`this object does not have an attribute named "${name}"`);
+  }
+  throw new EvalError(`cannot access attribute "${name}" of a ${typeName(obj)}`);
+}
+
+function getIndex(obj: unknown, key: unknown): unknown {
+  if (obj === UNKNOWN || key === UNKNOWN) return UNKNOWN;
+  if (obj === LOCALS) throw new EvalError("local is not a map");
+  if (obj === null) throw new EvalError("cannot index a null value");
+  if (key === null) throw new EvalError("cannot index with null");
+  if (Array.isArray(obj)) {
+    const i = toNum(key, "index");
+    if (!Number.isInteger(i)) throw new EvalError("index must be a whole number");
+    if (i < 0 || i >= obj.length) throw new EvalError(`index ${i} out of range for a list of ${obj.length}`);
+    return obj[i];
+  }
+  if (isObject(obj)) {
+    const k = toStr(key, "key");
+    if (own(obj, k)) return obj[k];
+    throw new EvalError(`the given key ${JSON.stringify(k)} does not identify an element`);
+  }
+  throw new EvalError(`cannot index a ${typeName(obj)}`);
+}
+
+function evalNode(node: Node, env: Env, item: unknown): unknown {
+  env.scope.budget?.step();
+  switch (node.k) {
+    case "lit":
+      return node.v;
+    case "item":
+      return item;
+    case "tpl":
+      return evalTemplate(node.parts, env, item);
+    case "var":
+      return lookupVariable(node.name, env);
+    case "attr":
+      return getAttr(evalNode(node.obj, env, item), node.name, env);
+    case "index":
+      return getIndex(evalNode(node.obj, env, item), evalNode(node.key, env, item));
+    case "splat": {
+      const coll = evalNode(node.obj, env, item);
+      if (coll === UNKNOWN) return UNKNOWN;
+      if (coll === null) return [];
+      const list = Array.isArray(coll) ? coll : [coll];
+      return list.map((x) => (x === UNKNOWN ? UNKNOWN : evalNode(node.each, env, x)));
+    }
+    case "call": {
+      const args = node.args.map((a) => (LAZY_FUNCTIONS.has(node.name) ? a : evalNode(a, env, item)));
+      if (LAZY_FUNCTIONS.has(node.name)) return lazyCall(node.name, node.args, env, item);
+      if (node.expand) {
+        const last = args.pop();
+        if (last === UNKNOWN) return UNKNOWN;
+        if (!Array.isArray(last)) throw new EvalError("the expanded argument must be a list, set or tuple");
+        args.push(...last);
+      }
+      return callFunction(node.name, args, env.scope.budget);
+    }
+    case "tuple":
+      env.scope.budget?.grow(node.items.length);
+      return node.items.map((x) => evalNode(x, env, item));
+    case "object": {
+      const out = newObject();
+      for (const { key, value } of node.items) {
+        const k = evalNode(key, env, item);
+        if (k === UNKNOWN) return UNKNOWN;
+        out[toStr(k, "object key")] = evalNode(value, env, item);
+      }
+      env.scope.budget?.grow(node.items.length);
+      return out;
+    }
+    case "unary": {
+      const x = evalNode(node.x, env, item);
+      if (x === UNKNOWN) return UNKNOWN;
+      return node.op === "!" ? !toBool(x, "operand of !") : -toNum(x, "operand of -");
+    }
+    case "binary":
+      return binary(node.op, evalNode(node.a, env, item), evalNode(node.b, env, item));
+    case "cond": {
+      const test = evalNode(node.test, env, item);
+      if (test === UNKNOWN) return UNKNOWN;
+      if (test === null) throw new EvalError("the condition value is null");
+      return toBool(test, "condition") ? evalNode(node.then, env, item) : evalNode(node.else, env, item);
+    }
+    case "for":
+      return evalFor(node, env, item);
+  }
+}
+
+function binary(op: string, a: unknown, b: unknown): unknown {
+  switch (op) {
+    case "&&":
+    case "||": {
+      // cty: a known false (true) decides && (||) whatever the other side
+      const decisive = op === "&&" ? false : true;
+      if (a === decisive || b === decisive) {
+        if (a !== UNKNOWN && a !== decisive) toBool(a);
+        if (b !== UNKNOWN && b !== decisive) toBool(b);
+        return decisive;
+      }
+      if (a === UNKNOWN || b === UNKNOWN) return UNKNOWN;
+      const x = toBool(a, `operand of ${op}`);
+      const y = toBool(b, `operand of ${op}`);
+      return op === "&&" ? x && y : x || y;
+    }
+    case "==":
+    case "!=":
+      if (a === UNKNOWN || b === UNKNOWN) return UNKNOWN;
+      return op === "==" ? equals(a, b) : !equals(a, b);
+  }
   if (a === UNKNOWN || b === UNKNOWN) return UNKNOWN;
-  if (op === "==") return a === b;
-  if (op === "!=") return a !== b;
-  if (typeof a !== "number" || typeof b !== "number") return UNKNOWN;
-  return op === ">" ? a > b : op === ">=" ? a >= b : op === "<" ? a < b : a <= b;
+  const x = toNum(a, `operand of ${op}`);
+  const y = toNum(b, `operand of ${op}`);
+  switch (op) {
+    case "+":
+      return x + y;
+    case "-":
+      return x - y;
+    case "*":
+      return x * y;
+    case "/":
+      if (x === 0 && y === 0) throw new EvalError("can't divide zero by zero");
+      return x / y;
+    case "%":
+      if (y === 0) throw new EvalError("can't use modulo with zero");
+      return x % y;
+    case "<":
+      return x < y;
+    case ">":
+      return x > y;
+    case "<=":
+      return x <= y;
+    case ">=":
+      return x >= y;
+  }
+  throw new EvalError(`unknown operator ${op}`);
+}
+
+/** The elements a `for` (or `%{for}`) iterates: lists by index, maps and objects by key in lexical order. */
+function iterate(coll: unknown): Array<[string | number, unknown]> | typeof UNKNOWN {
+  if (coll === UNKNOWN) return UNKNOWN;
+  if (coll === null) throw new EvalError("cannot iterate over a null value");
+  if (Array.isArray(coll)) return coll.map((v, i) => [i, v]);
+  if (isObject(coll)) return sortedKeys(coll).map((k) => [k, coll[k]]);
+  throw new EvalError(`a ${typeName(coll)} cannot be iterated`);
+}
+
+function evalFor(node: Extract<Node, { k: "for" }>, env: Env, item: unknown): unknown {
+  const entries = iterate(evalNode(node.coll, env, item));
+  if (entries === UNKNOWN) return UNKNOWN;
+  const budget = env.scope.budget;
+  budget?.grow(entries.length);
+  if (node.keyExpr === null) {
+    const out: unknown[] = [];
+    let unknown = false;
+    for (const [k, v] of entries) {
+      const inner = env.with([[node.keyVar, k], [node.valVar, v]]);
+      if (node.cond) {
+        const c = evalNode(node.cond, inner, item);
+        if (c === UNKNOWN) unknown = true;
+        else if (!toBool(c, "for condition")) continue;
+      }
+      out.push(evalNode(node.valExpr, inner, item));
+    }
+    return unknown ? UNKNOWN : out;
+  }
+  const out = newObject();
+  let unknown = false;
+  for (const [k, v] of entries) {
+    const inner = env.with([[node.keyVar, k], [node.valVar, v]]);
+    if (node.cond) {
+      const c = evalNode(node.cond, inner, item);
+      if (c === UNKNOWN) {
+        unknown = true;
+        continue;
+      }
+      if (!toBool(c, "for condition")) continue;
+    }
+    const key = evalNode(node.keyExpr, inner, item);
+    if (key === UNKNOWN) {
+      unknown = true;
+      continue;
+    }
+    const name = toStr(key, "for key");
+    const value = evalNode(node.valExpr, inner, item);
+    if (node.group) {
+      if (!own(out, name)) out[name] = [];
+      (out[name] as unknown[]).push(value);
+    } else {
+      if (own(out, name)) throw new EvalError(`duplicate object key ${JSON.stringify(name)} (use "..." to group)`);
+      out[name] = value;
+    }
+  }
+  return unknown ? UNKNOWN : out;
+}
+
+function evalTemplate(parts: TemplatePart[], env: Env, item: unknown): unknown {
+  let out = "";
+  for (const p of parts) {
+    env.scope.budget?.step();
+    if (p.k === "text") out += p.text;
+    else if (p.k === "interp") {
+      const v = evalNode(p.x, env, item);
+      if (v === UNKNOWN) return UNKNOWN;
+      if (v === null) throw new EvalError("a template interpolation value is null");
+      out += toStr(v, "template interpolation");
+    } else if (p.k === "if") {
+      const c = evalNode(p.test, env, item);
+      if (c === UNKNOWN) return UNKNOWN;
+      const v = evalTemplate(toBool(c, "template condition") ? p.then : p.else, env, item);
+      if (v === UNKNOWN) return UNKNOWN;
+      out += v as string;
+    } else {
+      const entries = iterate(evalNode(p.coll, env, item));
+      if (entries === UNKNOWN) return UNKNOWN;
+      for (const [k, v] of entries) {
+        const s = evalTemplate(p.body, env.with([[p.keyVar, k], [p.valVar, v]]), item);
+        if (s === UNKNOWN) return UNKNOWN;
+        out += s as string;
+      }
+    }
+    env.scope.budget?.grow(0);
+    if (out.length > 10_000_000) throw new EvalLimitError("a template builds a string longer than 10 MB");
+  }
+  return out;
+}
+
+/** try() and can() see their arguments' errors, so they evaluate them themselves. */
+const LAZY_FUNCTIONS = new Set(["try", "can"]);
+
+function lazyCall(name: string, args: Node[], env: Env, item: unknown): unknown {
+  if (name === "can") {
+    if (args.length !== 1) throw new EvalError("can() takes one argument");
+    try {
+      const v = evalNode(args[0], env, item);
+      return containsUnknown(v) ? UNKNOWN : true;
+    } catch (e) {
+      if (e instanceof EvalError) return false;
+      throw e;
+    }
+  }
+  if (args.length === 0) throw new EvalError("try() needs at least one argument");
+  for (const a of args) {
+    try {
+      const v = evalNode(a, env, item);
+      // An unknown (at any depth) could still fail once known: the result is unknown
+      if (containsUnknown(v)) return UNKNOWN;
+      return v;
+    } catch (e) {
+      if (!(e instanceof EvalError)) throw e;
+    }
+  }
+  throw new EvalError("no expression given to try() succeeded");
 }

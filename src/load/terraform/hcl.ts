@@ -1,52 +1,117 @@
-/** A directory of `.tf` / `.tf.json` files → Model, with local modules followed. */
-import { existsSync, readdirSync, statSync } from "node:fs";
+/**
+ * A directory of `.tf` / `.tf.json` files → Model, with local modules and the modules `terraform
+ * init` downloaded (`.terraform/modules/modules.json`) followed. All reading of `.tf` directories
+ * happens here, so that links, special files and sizes are handled in one place.
+ */
+import { lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { InputError } from "../../errors";
 import { setOwn } from "../../own-property";
 import type { LoadedInput } from "../../model";
 import { blocksAsArrays, configurationToModel, type ConfigFile, type ModuleReader } from "./documents";
-import { locateSyntaxError } from "./hcl-syntax";
+import { lineAt, parseConfigText, SyntaxError as HclSyntaxError } from "./hcl-syntax";
 import { parseJson, readTextFile } from "../json-file";
 
 type Json = Record<string, unknown>;
-
-interface HclParser {
-  parseToObject(text: string): [Json | null, unknown];
-}
-
-let parser: HclParser | undefined;
-
-/** hcl2-parser is a large GopherJS build: loaded only when a .tf file is read. */
-function hcl(): HclParser {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  parser ??= require("hcl2-parser") as HclParser;
-  return parser;
-}
 
 export function loadHclDirectory(dir: string, keepTypes: ReadonlySet<string>): LoadedInput {
   const files = readModuleFiles(dir);
   if (files.length === 0) throw new InputError(dir, "has no .tf or .tf.json files");
   const rootVars = readTfvars(dir);
-  const readModule: ModuleReader = (source, fromDir) => {
-    if (!source.startsWith("./") && !source.startsWith("../")) return null; // registry and git modules are not read
-    const childDir = resolve(fromDir, source);
-    if (!existsSync(childDir) || !statSync(childDir).isDirectory()) return null;
-    return { dir: childDir, files: readModuleFiles(childDir) };
+  const notes: string[] = [];
+  const downloaded = readModulesManifest(dir);
+  const readModule: ModuleReader = (source, fromDir, key) => {
+    const local = source.startsWith("./") || source.startsWith("../");
+    const childDir = local ? resolve(fromDir, source) : downloaded.get(key);
+    if (!childDir) {
+      notes.push(`module.${key} (source ${JSON.stringify(source)}) is not read: it is not downloaded (run terraform init, or tofu init, first)`);
+      return null;
+    }
+    if (local) assertModuleDirectory(childDir, key); // Terraform itself stops on an unreadable local module
+    else if (!isDirectory(childDir)) {
+      notes.push(`module.${key} (source ${JSON.stringify(source)}) is not read: ${shown(childDir)} is not a directory`);
+      return null;
+    }
+    return { dir: realpathSync(childDir), files: readModuleFiles(childDir) };
   };
-  const { model, resourceCount } = configurationToModel(dir, files, rootVars, keepTypes, readModule);
-  return { path: dir, kind: "hcl", model, resourceCount };
+  const { model, resourceCount } = configurationToModel(realpathSync(dir), files, rootVars, keepTypes, readModule);
+  return { path: dir, kind: "hcl", model, resourceCount, ...(notes.length ? { notes: [...new Set(notes)] } : {}) };
 }
 
+function shown(path: string): string {
+  return relative(process.cwd(), path) || path;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function assertModuleDirectory(dir: string, key: string): void {
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ELOOP") throw new InputError(shown(dir), `is a symbolic link that loops (the source of module.${key})`);
+    throw new InputError(shown(dir), `unreadable module directory: module.${key}'s source ${code === "ENOENT" ? "does not exist" : `cannot be read (${code})`}`);
+  }
+  if (!isDir) throw new InputError(shown(dir), `unreadable module directory: module.${key}'s source is not a directory`);
+}
+
+/** `terraform init` records where it put each module: module key ("api.inner") → directory. */
+function readModulesManifest(root: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const path = join(root, ".terraform", "modules", "modules.json");
+  try {
+    if (!statSync(path).isFile()) return out;
+  } catch {
+    return out;
+  }
+  const doc = parseJson(path, readTextFile(path)) as { Modules?: Array<{ Key?: unknown; Dir?: unknown }> };
+  for (const m of Array.isArray(doc?.Modules) ? doc.Modules : []) {
+    if (typeof m?.Key === "string" && m.Key && typeof m.Dir === "string") out.set(m.Key, resolve(root, m.Dir));
+  }
+  return out;
+}
+
+/**
+ * The `.tf` and `.tf.json` files of one module directory, in Terraform's order. A name that is a
+ * link loop, a dangling link or not a regular file is an input error naming it, as Terraform's is.
+ */
 function readModuleFiles(dir: string): ConfigFile[] {
-  const names = readdirSync(dir)
-    .filter((n) => (n.endsWith(".tf") || n.endsWith(".tf.json")) && statSync(join(dir, n)).isFile())
-    .sort();
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch (e) {
+    throw new InputError(shown(dir), `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const names = entries.filter((n) => n.endsWith(".tf") || n.endsWith(".tf.json")).sort();
   return names.map((name) => {
     const path = join(dir, name);
-    const shown = relative(process.cwd(), path) || path;
-    const text = readTextFile(path);
-    return name.endsWith(".tf.json") ? jsonFile(shown, text) : hclFile(shown, text);
+    const file = shown(path);
+    assertRegularFile(path, file);
+    const text = readTextFile(path, { allowEmpty: true });
+    return name.endsWith(".tf.json") ? jsonFile(file, text) : hclFile(file, text);
   });
+}
+
+function assertRegularFile(path: string, file: string): void {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const link = lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink();
+    if (code === "ELOOP") throw new InputError(file, "is a symbolic link that loops");
+    if (code === "ENOENT" && link) throw new InputError(file, "is a symbolic link to nothing (dangling link)");
+    throw new InputError(file, `cannot be read (${code ?? (e as Error).message})`);
+  }
+  if (st.isDirectory()) throw new InputError(file, "is a directory, not a .tf file");
+  if (!st.isFile()) throw new InputError(file, "is not a regular file (a FIFO, socket or device)");
 }
 
 function hclFile(file: string, text: string): ConfigFile {
@@ -55,17 +120,16 @@ function hclFile(file: string, text: string): ConfigFile {
 }
 
 export function parseHcl(file: string, text: string): Json {
-  const [doc] = hcl().parseToObject(text);
-  if (doc && typeof doc === "object") return doc;
-  const parses = (t: string) => {
-    const [d] = hcl().parseToObject(t);
-    return d !== null && typeof d === "object";
-  };
-  const problem = locateSyntaxError(text, parses);
-  throw new InputError(`${file}:${problem.line}`, `${problem.detail} (not valid HCL)`);
+  try {
+    return parseConfigText(text);
+  } catch (e) {
+    if (!(e instanceof HclSyntaxError)) throw e;
+    throw new InputError(`${file}:${lineAt(text, e.pos ?? 0)}`, `${e.message} (not valid HCL)`);
+  }
 }
 
 function jsonFile(file: string, text: string): ConfigFile {
+  if (!/\S/.test(text)) throw new InputError(file, "is empty; a .tf.json file holds a JSON object");
   const doc = parseJson(file, text);
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw new InputError(file, "is not a Terraform JSON configuration (expected an object)");
   return { file, doc: normalizeJsonSyntax(doc as Json), lineOf: jsonLines(text) };

@@ -1,0 +1,308 @@
+/**
+ * `.tf` directories as Terraform evaluates them: module fixtures written like the popular public
+ * WAF modules (test/fixtures/tf-modules), count/for_each of none and unknown, empty files, modules
+ * downloaded by `terraform init` or not downloaded, data sources, aliases, lifecycle, and the input
+ * errors a hostile directory can give (module cycles, link loops, runaway expressions).
+ */
+import { strict as assert } from "node:assert";
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { check } from "../src/check";
+import { loadInput } from "../src/load";
+import { InputError } from "../src/errors";
+import { FIXTURES, runCli } from "./helpers";
+
+const MODULES = join(FIXTURES, "tf-modules");
+
+async function findings(path: string): Promise<string[]> {
+  const result = await check([path]);
+  return result.findings.map((f) => `${f.rule} ${f.address}${f.conditional ? " (conditional)" : ""}`).sort();
+}
+
+function tfDir(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), "wafguard-tf-"));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, ".."), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+const ACL = (extra = "") => `
+resource "aws_wafv2_web_acl" "api" {
+  ${extra}
+  name  = "api"
+  scope = "REGIONAL"
+  default_action {
+    allow {}
+  }
+  visibility_config {
+    cloudwatch_metrics_enabled = true
+    metric_name                = "api"
+    sampled_requests_enabled   = true
+  }
+}
+`;
+
+describe("module fixtures written like the public WAF modules", function () {
+  this.timeout(60000);
+
+  it("rules built by for_each over a list with lookup() and dynamic blocks are checked; a disabled rule is left out", async () => {
+    assert.deepEqual(await findings(join(MODULES, "waf-webacl/examples/api")), [
+      "WG103 module.waf.aws_wafv2_web_acl.main[0]", // rule "common": the Core rule set enforced, body over 8 KB blocked
+      "WG104 module.waf.aws_wafv2_web_acl.main[0]",
+      "WG150 module.waf.aws_wafv2_web_acl.main[0]",
+      "WG303 module.waf.aws_wafv2_web_acl.main[0]", // rule "rate": action from lookup(rule.value, "action")
+    ]);
+    const { model } = loadInput(join(MODULES, "waf-webacl/examples/api"));
+    const acl = model.resources.find((r) => r.address === "module.waf.aws_wafv2_web_acl.main[0]")!;
+    assert.deepEqual((acl.values.rule as Array<{ name: string }>).map((r) => r.name), ["common", "rate"]);
+    assert.equal(acl.values.description, "orders web ACL");
+    assert.deepEqual(acl.values.tags, { Module: "waf-webacl" });
+  });
+
+  it("an association toggled off by count = 0 does not exist: the stage is unprotected", async () => {
+    assert.deepEqual(await findings(join(MODULES, "waf-webacl/examples/association-off")), [
+      "WG406 aws_api_gateway_stage.prod",
+      "WG407 module.waf.aws_wafv2_web_acl.main[0]",
+    ]);
+    const { model } = loadInput(join(MODULES, "waf-webacl/examples/association-off"));
+    assert.ok(!model.resources.some((r) => r.type === "aws_wafv2_web_acl_association"));
+  });
+
+  it("an association whose count is known only after apply is conditional, and protects the stage if created", async () => {
+    const { model } = loadInput(join(MODULES, "waf-webacl/examples/association-unknown"));
+    const association = model.resources.find((r) => r.type === "aws_wafv2_web_acl_association");
+    assert.equal(association?.address, "module.waf.aws_wafv2_web_acl_association.main[0]");
+    assert.equal(association?.conditional, true);
+    assert.ok(!(await findings(join(MODULES, "waf-webacl/examples/association-unknown"))).some((f) => f.startsWith("WG406")));
+  });
+
+  it("the README usage of modules/waf-api-gateway, not downloaded: a notice, no false WG406", () => {
+    const r = runCli(["check", "test/fixtures/tf-modules/readme-registry", "--format", "json", "--fail-on", "never"]);
+    assert.equal(r.status, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as { inputs: Array<{ notes?: string[] }>; findings: Array<{ rule: string }> };
+    assert.deepEqual(report.findings.map((f) => f.rule), []);
+    assert.equal(report.inputs[0].notes?.length, 1);
+    assert.match(report.inputs[0].notes![0], /^module\.waf \(source "github\.com\/wafguard\/wafguard\/\/modules\/waf-api-gateway\?ref=v0\.1\.0"\) is not read: it is not downloaded/);
+    assert.equal(r.stderr.trim().split("\n").length, 1);
+    assert.match(r.stderr, /^wafguard: notice: test\/fixtures\/tf-modules\/readme-registry: module\.waf .* is not read/);
+  });
+
+  it("the README usage with the module downloaded by terraform init (.terraform/modules/modules.json) is read like a local one", async () => {
+    const { model } = loadInput(join(MODULES, "readme-downloaded"));
+    const associations = model.resources.filter((r) => r.type === "aws_wafv2_web_acl_association").map((r) => r.address);
+    assert.deepEqual(associations, ['module.waf.aws_wafv2_web_acl_association.this["prod"]', 'module.waf.aws_wafv2_web_acl_association.this["staging"]']);
+    assert.deepEqual(await findings(join(MODULES, "readme-downloaded")), []);
+  });
+
+  it("an association to an ACL read by a data source does not hide the local ACL attached to nothing (WG407); an alias is followed to its function (WG603)", async () => {
+    assert.deepEqual(await findings(join(MODULES, "data-source-acl")), [
+      "WG407 aws_wafv2_web_acl.unused",
+      "WG603 aws_api_gateway_integration.orders",
+      "WG702 aws_api_gateway_rest_api.orders",
+    ]);
+  });
+});
+
+describe(".tf directories as Terraform evaluates them", function () {
+  this.timeout(60000);
+
+  it("empty and comment-only .tf files load", () => {
+    const dir = tfDir({ "empty.tf": "", "comments.tf": "# nothing yet\n// still nothing\n/* later */\n", "main.tf": ACL() });
+    assert.equal(loadInput(dir).model.resources.length, 1);
+  });
+
+  it("count = 0 and an empty for_each: the resource does not exist; count from && and a conditional is evaluated", () => {
+    const dir = tfDir({
+      "main.tf": `
+variable "enabled" { default = true }
+variable "regions" { default = [] }
+locals { on = var.enabled && length(var.regions) == 0 }
+${ACL('count = local.on ? 2 : 0')}
+resource "aws_wafv2_ip_set" "none" {
+  for_each           = toset(var.regions)
+  name               = each.key
+  scope              = "REGIONAL"
+  ip_address_version = "IPV4"
+  addresses          = []
+}
+resource "aws_wafv2_ip_set" "off" {
+  count              = var.enabled ? 0 : 1
+  name               = "off"
+  scope              = "REGIONAL"
+  ip_address_version = "IPV4"
+  addresses          = []
+}`,
+    });
+    assert.deepEqual(loadInput(dir).model.resources.map((r) => r.address), ["aws_wafv2_web_acl.api[0]", "aws_wafv2_web_acl.api[1]"]);
+  });
+
+  it("a count known only after apply makes a conditional resource, and findings on it say so", async () => {
+    const dir = tfDir({ "main.tf": ACL("count = aws_ssm_parameter.x.value == \"on\" ? 1 : 0") });
+    const { model } = loadInput(dir);
+    assert.deepEqual(model.resources.map((r) => [r.address, r.conditional]), [["aws_wafv2_web_acl.api[0]", true]]);
+    const result = await check([dir]);
+    const wg407 = result.findings.find((f) => f.rule === "WG407");
+    assert.equal(wg407?.conditional, true);
+    assert.match(wg407!.message, /if created/);
+  });
+
+  it("no lifecycle block is an empty lifecycle: WG803 fires for rules attached separately", async () => {
+    const dir = tfDir({
+      "main.tf": `${ACL()}
+resource "aws_wafv2_rule_group" "shared" {
+  name     = "shared"
+  scope    = "REGIONAL"
+  capacity = 50
+  visibility_config {
+    cloudwatch_metrics_enabled = true
+    metric_name                = "shared"
+    sampled_requests_enabled   = true
+  }
+}
+resource "aws_wafv2_web_acl_rule_group_association" "shared" {
+  rule_name   = "shared"
+  priority    = 10
+  web_acl_arn = aws_wafv2_web_acl.api.arn
+  rule_group_reference {
+    arn = aws_wafv2_rule_group.shared.arn
+  }
+}`,
+    });
+    assert.deepEqual(loadInput(dir).model.resources.find((r) => r.type === "aws_wafv2_web_acl")?.lifecycle, { ignore_changes: [] });
+    assert.ok((await findings(dir)).includes("WG803 aws_wafv2_web_acl.api"));
+  });
+
+  it("count.index, path.module, templates with directives and nested for expressions evaluate", () => {
+    const dir = tfDir({
+      "main.tf": `
+variable "names" { default = ["a", "b"] }
+locals {
+  tags = { for i, n in var.names : n => "%{if i == 0}first%{else}n\${i}%{endif}" }
+}
+resource "aws_wafv2_ip_set" "s" {
+  count              = length(var.names)
+  name               = "\${var.names[count.index]}-\${count.index}"
+  description        = path.module == "." ? "root" : "child"
+  scope              = "REGIONAL"
+  ip_address_version = "IPV4"
+  addresses          = flatten([for n in var.names : [for j in range(2) : cidrhost("10.0.\${j}.0/24", index(var.names, n) + 1)]])
+  tags               = local.tags
+}`,
+    });
+    const { model } = loadInput(dir);
+    assert.deepEqual(model.resources.map((r) => r.values.name), ["a-0", "b-1"]);
+    assert.deepEqual(model.resources[0].values.addresses, ["10.0.0.1", "10.0.1.1", "10.0.0.2", "10.0.1.2"]);
+    assert.deepEqual(model.resources[0].values.tags, { a: "first", b: "n1" });
+  });
+});
+
+describe(".tf directories that Terraform would refuse: one clear line, exit 2", function () {
+  this.timeout(60000);
+
+  const refuses = (dir: string, pattern: RegExp) => {
+    const r = runCli(["check", dir]);
+    assert.equal(r.status, 2, r.stderr + r.stdout);
+    assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+    assert.match(r.stderr, pattern);
+    assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
+  };
+
+  it("a module whose source is its own directory", () => refuses(tfDir({ "main.tf": `module "self" {\n  source = "./"\n}\n` }), /module "self" .*module cycle/));
+
+  it("a module that reaches its caller again through a symlinked directory", () => {
+    const dir = tfDir({ "main.tf": `module "child" {\n  source = "./child"\n}\n`, "child/main.tf": `module "back" {\n  source = "./up"\n}\n` });
+    symlinkSync("..", join(dir, "child", "up"));
+    refuses(dir, /module "back" .*module cycle/);
+  });
+
+  it("a link loop, a dangling link and a directory named x.tf", () => {
+    const loop = tfDir({ "main.tf": ACL() });
+    symlinkSync("b.tf", join(loop, "a.tf"));
+    symlinkSync("a.tf", join(loop, "b.tf"));
+    refuses(loop, /a\.tf: is a symbolic link that loops/);
+    const dangling = tfDir({ "main.tf": ACL() });
+    symlinkSync("missing.tf", join(dangling, "gone.tf"));
+    refuses(dangling, /gone\.tf: is a symbolic link to nothing/);
+    const directory = tfDir({ "main.tf": ACL(), "x.tf/inner.txt": "" });
+    refuses(directory, /x\.tf: is a directory/);
+  });
+
+  it("modules nested more than 16 deep", () => {
+    const files: Record<string, string> = { "main.tf": `module "m" {\n  source = "./m0"\n}\n` };
+    let path = "m0";
+    for (let i = 1; i <= 20; i++) {
+      files[`${path}/main.tf`] = `module "m" {\n  source = "./m${i}"\n}\n`;
+      path = `${path}/m${i}`;
+    }
+    files[`${path}/main.tf`] = ACL();
+    refuses(tfDir(files), /modules are nested more than 16 deep/);
+  });
+
+  it("runaway expressions: 30 nested dynamic blocks over [1, 2]", () => {
+    let body = "x = 1";
+    for (let i = 0; i < 30; i++) body = `dynamic "d${i}" {\n for_each = [1, 2]\n content {\n ${body}\n }\n}`;
+    refuses(tfDir({ "main.tf": `resource "aws_wafv2_web_acl" "api" {\n${body}\n}\n` }), /dynamic blocks generate more than/);
+  });
+
+  it("runaway expressions: nested for over large ranges", () => {
+    refuses(tfDir({ "main.tf": `locals {\n  x = [for a in range(1000) : [for b in range(1000) : [for c in range(1000) : c]]]\n}\n${ACL()}` }), /expression evaluation takes more than|build more than/);
+  });
+
+  it("an InputError, not a crash, from the loader API too", () => {
+    assert.throws(() => loadInput(tfDir({ "main.tf": `module "self" {\n  source = "./"\n}\n` })), InputError);
+  });
+});
+
+describe(".tf files nested deeply or enormous: bounded, never a stack overflow", function () {
+  this.timeout(60000);
+  const one = (text: string) => {
+    const dir = mkdtempSync(join(tmpdir(), "wafguard-tf-"));
+    writeFileSync(join(dir, "main.tf"), text);
+    return runCli(["check", dir, "--fail-on", "never"]);
+  };
+
+  for (const [what, text] of [
+    ["100,000 nested parentheses", `locals {\n  x = ${"(".repeat(100000)}1${")".repeat(100000)}\n}\n`],
+    ["20,000 nested template strings", `locals {\n  x = "${'${"'.repeat(20000)}x${'"}'.repeat(20000)}"\n}\n`],
+    ["50,000 nested blocks", `a ${"{\n b ".repeat(50000)}\n${"}\n".repeat(50000)}`],
+  ] as const) {
+    it(`${what}: exit 2 with one line naming the file and line`, () => {
+      const r = one(text);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, /^wafguard: .*main\.tf:\d+: (expression|blocks) nested too deeply \(not valid HCL\)\n$/);
+    });
+  }
+
+  it("a 5 MB list literal in locals loads", () => {
+    const r = one(`locals {\n  big = [${Array.from({ length: 700000 }, (_, i) => i).join(", ")}]\n}\n`);
+    assert.equal(r.status, 0, r.stderr);
+  });
+
+  it("a 2 MB file with one syntax error in a 50,000-line block gives its line", () => {
+    const lines = ['resource "aws_wafv2_ip_set" "big" {'];
+    for (let i = 0; i < 50000; i++) lines.push(i === 25000 ? `  a${i} = = 1` : `  a${i} = "${"x".repeat(20)}"`);
+    lines.push("}");
+    const r = one(lines.join("\n"));
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /main\.tf:25002: unexpected "=" \(not valid HCL\)/);
+  });
+});
+
+describe("local modules that cannot be read: Terraform's error, one line, exit 2", function () {
+  this.timeout(60000);
+
+  it("a missing local module, and a module directory that is a link loop", () => {
+    const missing = tfDir({ "main.tf": `module "gone" {\n  source = "./gone"\n}\n` });
+    let r = runCli(["check", missing]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^wafguard: .*gone: unreadable module directory: module\.gone's source does not exist\n$/);
+    const loop = tfDir({ "main.tf": `module "loop" {\n  source = "./loop"\n}\n` });
+    symlinkSync("loop", join(loop, "loop"));
+    r = runCli(["check", loop]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^wafguard: .*loop: is a symbolic link that loops \(the source of module\.loop\)\n$/);
+  });
+});
