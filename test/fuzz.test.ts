@@ -38,11 +38,15 @@ function describeCase(c: FuzzCase): string {
 async function fuzz(seed: number, runs: number): Promise<void> {
   const cases = fc.sample(fuzzCase, { seed, numRuns: runs });
   const failures: string[] = [];
+  let reports = 0;
   await inPool(cases, async (c, i) => {
-    const { violations } = await runCase(c);
+    const { violations, first } = await runCase(c);
+    if (first.status === 0 || first.status === 1) reports++;
     if (violations.length) failures.push(`case ${i} of seed ${seed}: ${violations.join("; ")}\n      ${describeCase(c)}`);
   });
   assert.deepEqual(failures, [], `${failures.length} of ${runs} cases broke the contract:\n${failures.join("\n")}`);
+  // Mutations are meant to be near misses: a harness in which every case fails to load tests nothing.
+  assert.ok(reports >= runs / 10, `only ${reports} of ${runs} cases got as far as a report`);
 }
 
 const seed = Number(process.env.FUZZ_SEED ?? 17);

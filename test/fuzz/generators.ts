@@ -127,7 +127,7 @@ const textOf = (base: unknown): fc.Arbitrary<string | Uint8Array> =>
 const TF_TOKENS = ["", "{", "}", '"', "=", "${", "%{", "[", "]", "(", ")", "\n", "#", "<<EOF\n", "\\", "\u0000", "\ud800", 'dynamic "rule" {', "for_each = [1, 2]", "count = 3", 'module "m" { source = "./" }', 'resource "aws_wafv2_web_acl" "api" {}', "[for x in range(100) : x]", "1e308", "*", "..."];
 
 const textEdits = (base: string, tokens: string[]): fc.Arbitrary<string> =>
-  fc.array(fc.tuple(fc.nat(), fc.constantFrom(...tokens), fc.integer({ min: 1, max: 3 })), { minLength: 1, maxLength: 5 }).map((edits) => {
+  fc.array(fc.tuple(fc.nat(), fc.constantFrom(...tokens), fc.integer({ min: 1, max: 3 })), { minLength: 0, maxLength: 4 }).map((edits) => {
     let text = base;
     for (const [pos, token, times] of edits) {
       const at = pos % (text.length + 1);
