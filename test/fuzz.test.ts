@@ -79,10 +79,10 @@ describe("fuzz: hostile input", function () {
   });
 
   it(`a short seeded run of generated cases (seed ${seed})`, async () => {
-    await fuzz(seed, Number(process.env.FUZZ_RUNS ?? 40));
+    await fuzz(seed, Number(process.env.FUZZ_RUNS ?? 120));
   });
 
   it(`@slow a long run of generated cases (seed ${seed + 1})`, async () => {
-    await fuzz(seed + 1, Number(process.env.FUZZ_RUNS ?? 2000));
+    await fuzz(seed + 1, Number(process.env.FUZZ_RUNS ?? 4000));
   });
 });
