@@ -181,7 +181,8 @@ const extraFlags = fc.array(
 );
 
 function args(command: string, target: string, format: readonly string[], extra: ReadonlyArray<readonly string[]>): string[] {
-  return [command, target, ...format, ...extra.flat()];
+  // An argument cannot hold a NUL byte: the operating system's argv ends strings there.
+  return [command, target, ...format, ...extra.flat()].map((a) => a.replaceAll("\0", ""));
 }
 
 // ---- whole cases ----

@@ -46,7 +46,7 @@ export function buildCase(c: FuzzCase): string {
       mkdirSync(dirname(full), { recursive: true });
       if (typeof entry === "string" || entry instanceof Uint8Array) writeFileSync(full, entry);
       else if ("link" in entry) symlinkSync(entry.link, full);
-      else if ("fifo" in entry) execFileSync("mkfifo", [full]);
+      else if ("fifo" in entry) execFileSync("mkfifo", [full], { stdio: "ignore" });
       else mkdirSync(full, { recursive: true });
     } catch {
       // Generated trees can collide ("sub" a link, "sub/c.tf" a file in it): the first entry wins.
