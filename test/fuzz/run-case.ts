@@ -107,8 +107,8 @@ export function runIn(cwd: string, args: string[]): Promise<RunResult> {
     child.on("close", (status, signal) => {
       clearTimeout(timer);
       clearInterval(poll);
-      const outIndex = args.indexOf("--output");
-      const outPath = outIndex >= 0 && args[outIndex + 1] ? resolve(cwd, args[outIndex + 1]) : null;
+      const outArg = option(args, "--output");
+      const outPath = outArg ? resolve(cwd, outArg) : null;
       let output: Buffer | null = null;
       try {
         if (outPath && lstatSync(outPath).isFile()) output = readFileSync(outPath);
@@ -128,8 +128,8 @@ export async function runCase(c: FuzzCase): Promise<{ violations: string[]; firs
     const first = await runIn(dir, c.args);
     const violations = contractViolations(c, first);
     const after = snapshot(dir);
-    const outIndex = c.args.indexOf("--output");
-    const allowed = outIndex >= 0 ? resolve(dir, c.args[outIndex + 1] ?? "") : null;
+    const outArg = option(c.args, "--output");
+    const allowed = outArg !== undefined ? resolve(dir, outArg) : null;
     for (const path of new Set([...before.keys(), ...after.keys()])) {
       if (before.get(path) !== after.get(path) && resolve(dir, path) !== allowed) violations.push(`changed ${path || "."} outside --output`);
     }
@@ -149,11 +149,15 @@ function sameBytes(a: Buffer | null, b: Buffer | null): boolean {
   return a === null || b === null ? a === b : a.equals(b);
 }
 
+/** The value of a flag as node's parseArgs reads it: the last occurrence wins. */
 function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i >= 0) return args[i + 1];
-  const eq = args.find((a) => a.startsWith(`${name}=`));
-  return eq?.slice(name.length + 1);
+  let value: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--") break;
+    if (args[i] === name) value = args[++i];
+    else if (args[i].startsWith(`${name}=`)) value = args[i].slice(name.length + 1);
+  }
+  return value;
 }
 
 export function contractViolations(c: FuzzCase, r: RunResult): string[] {
