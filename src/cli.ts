@@ -122,6 +122,9 @@ async function runCheck(args: string[]): Promise<number> {
     traffic: { type: "string", multiple: true },
     "no-color": { type: "boolean" },
   });
+  for (const flag of ["source", "output", "waivers"] as const) {
+    if (values[flag] === "") throw new UsageError(`--${flag} needs a path (got an empty one)`);
+  }
   const kind = oneOf("--input", values.input as string | undefined, INPUT_KINDS);
   const format = oneOf("--format", values.format as string, FORMATS) as Format;
   const failOn = oneOf("--fail-on", values["fail-on"] as string, FAIL_ON) as FailOn;

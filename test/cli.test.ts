@@ -9,6 +9,17 @@ describe("cli", () => {
   const erroring = planFixture("wg401-cloudfront-acl");
   const only = ["--rule", "WG401,WG406"];
 
+  it("no arguments: usage on stderr and exit 2; --help: usage on stdout and exit 0", () => {
+    const none = runCli([]);
+    assert.equal(none.status, 2);
+    assert.equal(none.stdout, "");
+    assert.match(none.stderr, /^Usage: wafguard <command>/);
+    const help = runCli(["--help"]);
+    assert.equal(help.status, 0);
+    assert.equal(help.stderr, "");
+    assert.match(help.stdout, /^Usage: wafguard <command>/);
+  });
+
   it("exit 0 when nothing is at or above --fail-on, 1 when something is", () => {
     assert.equal(runCli(["check", failing, ...only]).status, 0); // warning < error
     assert.equal(runCli(["check", failing, ...only, "--fail-on", "warning"]).status, 1);

@@ -28,7 +28,7 @@ export interface JsonFinding {
   message: string;
   symptom: string;
   fix: string;
-  location?: { file: string; line?: number };
+  location?: { file: string; line?: number; construct?: string };
 }
 
 export interface JsonReport {

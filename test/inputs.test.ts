@@ -66,6 +66,11 @@ describe("the same configuration as plan, .tf and CDKTF gives the same findings"
     assert.equal(loaded.kind, "cdktf");
     const constructs = new Set(loaded.model.resources.map((r) => r.source?.construct?.split("/")[0]));
     assert.deepEqual([...constructs].sort(), ["one", "two"]);
+    // The two stacks hold the same addresses with different values: each is evaluated on its own.
+    assert.equal(loaded.stackModels?.length, 2);
+    const report = checkJson(out);
+    const wg701 = report.findings.filter((f) => f.rule === "WG701");
+    assert.deepEqual(wg701.map((f) => f.location?.construct?.split("/")[0]), ["one"]);
   });
 });
 

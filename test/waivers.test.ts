@@ -3,6 +3,7 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { globMatch } from "../src/waivers";
 import { checkJson, planFixture, ROOT, runCli, tempFile } from "./helpers";
 
@@ -84,5 +85,14 @@ describe("waivers and options", () => {
     assert.ok(globMatch("aws_api_gateway_stage.s[?]", "aws_api_gateway_stage.s[0]"));
     assert.ok(!globMatch("aws_api_gateway_stage.s[0]", "aws_api_gateway_stage.s0"));
     assert.ok(!globMatch("aws_api_gateway_stage.prod", "aws_api_gateway_stage.prod2"));
+  });
+
+  it("address globs match as the regular expression they stand for, without its backtracking", () => {
+    const asRegExp = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[\\s\\S]*").replace(/\?/g, "[\\s\\S]")}$`);
+    const text = fc.string({ unit: fc.constantFrom("a", "b", ".", "[", "*", "?"), maxLength: 12 });
+    fc.assert(fc.property(text, text, (pattern, address) => globMatch(pattern, address) === asRegExp(pattern).test(address)), { numRuns: 3000 });
+    // 40 stars against a near miss: a backtracking regular expression takes minutes here.
+    assert.equal(globMatch(`${"*a".repeat(40)}!`, "a".repeat(60)), false);
+    assert.equal(globMatch(`${"?*".repeat(60000)}`, "aws_wafv2_web_acl.api"), false);
   });
 });

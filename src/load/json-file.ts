@@ -60,7 +60,45 @@ export function parseJson(path: string, text: string, maxDepth = MAX_JSON_DEPTH)
   if (maxDepth !== Infinity && nestsDeeperThan(doc, maxDepth)) {
     throw new InputError(path, `nests objects and arrays more than ${maxDepth} levels deep (from line ${lineOf(text, offsetAtDepth(text, maxDepth))}), which no configuration does`);
   }
+  if (maxDepth !== Infinity) {
+    // JSON.parse keeps the last of two equal keys and drops the other without a word; in Terraform
+    // JSON that is a second resource (Terraform's "Duplicate resource") or a second block. Say so.
+    const duplicate = duplicateKey(text);
+    if (duplicate) {
+      throw new InputError(`${path}:${lineOf(text, duplicate.offset)}`, `has the key ${JSON.stringify(duplicate.key)} twice in one object; JSON readers keep only one of them (write repeated blocks as a JSON array, and each resource once)`);
+    }
+  }
   return doc;
+}
+
+/** The first key that repeats within one object of valid JSON text, and where. */
+function duplicateKey(text: string): { key: string; offset: number } | undefined {
+  const objects: Array<Set<string> | null> = []; // null: an array
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 34) {
+      const start = i;
+      for (i++; text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
+      const keys = objects[objects.length - 1];
+      if (expectKey && keys) {
+        const key = JSON.parse(text.slice(start, i + 1)) as string;
+        if (keys.has(key)) return { key, offset: start };
+        keys.add(key);
+      }
+      expectKey = false;
+    } else if (ch === 123) {
+      objects.push(new Set());
+      expectKey = true;
+    } else if (ch === 91) {
+      objects.push(null);
+      expectKey = false;
+    } else if (ch === 125 || ch === 93) {
+      objects.pop();
+      expectKey = false;
+    } else if (ch === 44) expectKey = objects[objects.length - 1] !== null;
+  }
+  return undefined;
 }
 
 /** Iterative, so that the check itself cannot overflow the stack. */

@@ -3,10 +3,15 @@
  * (exit 0/1) or one input-error line (exit 2), never an internal error, a hang or runaway memory.
  * `owner` says which part of wafguard handles the class.
  */
-import { aclRule, CDK_TF_JSON_TEXT, MANIFEST_TEXT, PLAN, PLAN_TEXT, planWithAcl, TF_JSON_TEXT, TF_TEXT, WAIVERS_TEXT } from "./seeds";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { aclRule, CDK_TF_JSON_TEXT, MANIFEST_TEXT, PLAN_TEXT, planWithAcl, TF_JSON_TEXT, TF_TEXT, WAIVERS_TEXT } from "./seeds";
 import type { FuzzCase } from "./run-case";
 
 type Json = Record<string, unknown>;
+
+/** Where the symlinked --output of one class points: outside the case directory, so never written. */
+export const ESCAPED_OUTPUT = join(tmpdir(), "wafguard-fuzz-escaped-output");
 
 const RESOURCE = `resource "aws_api_gateway_rest_api" "a" {\n  name = "a"\n}\n`;
 const deepJson = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
@@ -24,9 +29,11 @@ const cdktfOut = (manifest: string, extra: FuzzCase["files"] = {}): FuzzCase["fi
 export interface HostileClass extends FuzzCase {
   /** i16: the .tf evaluator (src/load/terraform); i17: everything else. */
   owner: "i16" | "i17";
+  /** Where the outcome is known: what stdout or stderr must say. */
+  expect?: RegExp;
 }
 
-const c = (owner: "i16" | "i17", title: string, files: FuzzCase["files"], args: string[]): HostileClass => ({ owner, title, files, args });
+const c = (owner: "i16" | "i17", title: string, files: FuzzCase["files"], args: string[], expect?: RegExp): HostileClass => ({ owner, title, files, args, ...(expect ? { expect } : {}) });
 
 export const HOSTILE_CLASSES: HostileClass[] = [
   // Symlinks and special files in .tf and module directories (the evaluator's).
@@ -42,12 +49,12 @@ export const HOSTILE_CLASSES: HostileClass[] = [
   c("i16", "30 nested dynamic blocks", { "tf/main.tf": nestedDynamic(30) }, ["check", "tf"]),
   c("i16", "deeply nested expressions", { "tf/main.tf": `locals {\n  x = ${"(".repeat(20000)}1${")".repeat(20000)}\n}\n${RESOURCE}` }, ["check", "tf"]),
   c("i16", "deeply nested interpolations", { "tf/main.tf": `locals {\n  x = "${'${"'.repeat(3000)}x${'"}'.repeat(3000)}"\n}\n${RESOURCE}` }, ["check", "tf"]),
-  c("i16", "a 2 MB .tf with one syntax error in a long block", { "tf/main.tf": `locals {\n${'  a = "x"\n'.repeat(50000)}  b = = 1\n}\n${RESOURCE}` }, ["check", "tf"]),
+  c("i16", "a 2 MB .tf with one syntax error in a long block", { "tf/main.tf": `locals {\n${Array.from({ length: 50000 }, (_, i) => `  a${i} = "x"\n`).join("")}  b = = 1\n}\n${RESOURCE}` }, ["check", "tf"]),
   c("i16", "a for_each key with a bad escape", { "tf/main.tf": `resource "aws_api_gateway_stage" "s" {\n  for_each = { "\\q" = 1 }\n  stage_name = each.key\n  rest_api_id = "x"\n}\n` }, ["check", "tf"]),
 
   // Symlinks and special files everywhere else.
-  c("i17", "the plan is a FIFO", { "plan.json": { fifo: true } }, ["check", "plan.json"]),
-  c("i17", "the plan is /dev/zero", {}, ["check", "/dev/zero"]),
+  c("i17", "the plan is a FIFO", { "plan.json": { fifo: true } }, ["check", "plan.json"], /FIFO/),
+  c("i17", "the plan is /dev/zero", {}, ["check", "/dev/zero"], /character device/),
   c("i17", "the plan is /dev/zero, forced", {}, ["check", "--input", "plan", "/dev/zero"]),
   c("i17", "the plan is a symlink loop", { "plan.json": { link: "plan.json" } }, ["check", "plan.json"]),
   c("i17", "the plan is a dangling symlink", { "plan.json": { link: "gone.json" } }, ["check", "plan.json"]),
@@ -59,14 +66,14 @@ export const HOSTILE_CLASSES: HostileClass[] = [
   c("i17", "a /dev/zero symlink in --source", { "plan.json": PLAN_TEXT, "src/main.tf": TF_TEXT, "src/z.tf": { link: "/dev/zero" } }, ["check", "plan.json", "--source", "src"]),
   c("i17", "--source modules in a symlink cycle", { "plan.json": PLAN_TEXT, "src/main.tf": `${TF_TEXT}\nmodule "m" {\n  source = "./m"\n}\n`, "src/m/main.tf": `module "m" {\n  source = "./m"\n}\n`, "src/m/m": { link: "." } }, ["check", "plan.json", "--source", "src"]),
   c("i17", "--source is a symlink loop", { "plan.json": PLAN_TEXT, src: { link: "src" } }, ["check", "plan.json", "--source", "src"]),
-  c("i17", "the waiver file is a FIFO", { "plan.json": PLAN_TEXT, "w.yml": { fifo: true } }, ["check", "plan.json", "--waivers", "w.yml"]),
-  c("i17", "the default .wafguard.yml is a FIFO", { "plan.json": PLAN_TEXT, ".wafguard.yml": { fifo: true } }, ["check", "plan.json"]),
+  c("i17", "the waiver file is a FIFO", { "plan.json": PLAN_TEXT, "w.yml": { fifo: true } }, ["check", "plan.json", "--waivers", "w.yml"], /w\.yml: is a FIFO/),
+  c("i17", "the default .wafguard.yml is a FIFO", { "plan.json": PLAN_TEXT, ".wafguard.yml": { fifo: true } }, ["check", "plan.json"], /\.wafguard\.yml: is a FIFO/),
   c("i17", "the waiver file is /dev/zero", { "plan.json": PLAN_TEXT }, ["check", "plan.json", "--waivers", "/dev/zero"]),
   c("i17", "the waiver file is a directory", { "plan.json": PLAN_TEXT, "w.yml": { dir: true } }, ["check", "plan.json", "--waivers", "w.yml"]),
   c("i17", "the waiver file is a symlink loop", { "plan.json": PLAN_TEXT, ".wafguard.yml": { link: ".wafguard.yml" } }, ["check", "plan.json"]),
-  c("i17", "--output is a FIFO", { "plan.json": PLAN_TEXT, "out.txt": { fifo: true } }, ["check", "plan.json", "--output", "out.txt"]),
-  c("i17", "--output is /dev/zero", { "plan.json": PLAN_TEXT }, ["check", "plan.json", "--output", "/dev/zero"]),
-  c("i17", "--output is a symlink out of the directory", { "plan.json": PLAN_TEXT, "out.txt": { link: "/tmp/wafguard-fuzz-escaped" } }, ["check", "plan.json", "--output", "out.txt"]),
+  c("i17", "--output is a FIFO", { "plan.json": PLAN_TEXT, "out.txt": { fifo: true } }, ["check", "plan.json", "--output", "out.txt"], /cannot write out\.txt/),
+  c("i17", "--output is /dev/zero", { "plan.json": PLAN_TEXT }, ["check", "plan.json", "--output", "/dev/zero"], /cannot write \/dev\/zero/),
+  c("i17", "--output is a symlink out of the directory", { "plan.json": PLAN_TEXT, "out.txt": { link: ESCAPED_OUTPUT } }, ["check", "plan.json", "--output", "out.txt"], /symbolic link/),
   c("i17", "--output is a directory", { "plan.json": PLAN_TEXT, out: { dir: true } }, ["check", "plan.json", "--output", "out"]),
   c("i17", "the CDKTF manifest is a FIFO", { "out/manifest.json": { fifo: true } }, ["check", "out"]),
   c("i17", "a CDKTF stack path is /dev/zero", cdktfOut(JSON.stringify({ stacks: { s: { synthesizedStackPath: "/dev/zero" } } })), ["check", "out"]),
@@ -75,63 +82,64 @@ export const HOSTILE_CLASSES: HostileClass[] = [
   c("i17", "the model command on a FIFO", { "plan.json": { fifo: true } }, ["model", "plan.json"]),
 
   // Duplicate addresses and input that made the policy fail.
-  c("i17", "the same resource twice in .tf.json (a list of bodies)", { "tf/main.tf.json": JSON.stringify({ resource: { aws_api_gateway_rest_api: { a: [{ name: "a" }, { name: "b" }] } } }) }, ["check", "tf"]),
-  c("i17", "the same resource in two .tf.json files", { "tf/a.tf.json": JSON.stringify({ resource: { aws_api_gateway_rest_api: { a: { name: "a" } } } }), "tf/b.tf.json": JSON.stringify({ resource: { aws_api_gateway_rest_api: { a: { name: "b" } } } }) }, ["check", "tf"]),
-  c("i17", "duplicate JSON keys in .tf.json", { "tf/main.tf.json": `{"resource": {"aws_api_gateway_rest_api": {"a": {"name": "a"}, "a": {"name": "b"}}}}` }, ["check", "tf"]),
-  c("i17", "the same resource in a .tf and a .tf.json", { "tf/a.tf": RESOURCE, "tf/b.tf.json": JSON.stringify({ resource: { aws_api_gateway_rest_api: { a: { name: "b" } } } }) }, ["check", "tf"]),
-  c("i17", "the same resource twice in CDKTF output", { "cdk.tf.json": JSON.stringify({ terraform: {}, resource: { aws_api_gateway_rest_api: { a: [{ name: "a" }, { name: "b" }] } } }) }, ["check", "cdk.tf.json"]),
-  c("i17", "a plan listing a resource change twice, with different values", { "plan.json": planWith((p) => changes(p).push({ ...changes(p)[4], change: { ...(changes(p)[4].change as Json), after: { name: "other" } } })) }, ["check", "plan.json", "--format", "json"]),
+  c("i17", "the same resource twice in .tf.json (a list of bodies)", { "tf/main.tf.json": JSON.stringify({ resource: { aws_api_gateway_rest_api: { a: [{ name: "a" }, { name: "b" }] } } }) }, ["check", "tf"], /Duplicate resource "aws_api_gateway_rest_api" configuration/),
+  c("i17", "the same resource in two .tf.json files", { "tf/a.tf.json": JSON.stringify({ resource: { aws_api_gateway_rest_api: { a: { name: "a" } } } }), "tf/b.tf.json": JSON.stringify({ resource: { aws_api_gateway_rest_api: { a: { name: "b" } } } }) }, ["check", "tf"], /Duplicate resource/),
+  c("i17", "duplicate JSON keys in .tf.json", { "tf/main.tf.json": `{"resource": {"aws_api_gateway_rest_api": {"a": {"name": "a"}, "a": {"name": "b"}}}}` }, ["check", "tf"], /main\.tf\.json:1: has the key "a" twice/),
+  c("i17", "the same resource in a .tf and a .tf.json", { "tf/a.tf": RESOURCE, "tf/b.tf.json": JSON.stringify({ resource: { aws_api_gateway_rest_api: { a: { name: "b" } } } }) }, ["check", "tf"], /Duplicate resource/),
+  c("i17", "the same resource twice in CDKTF output", { "cdk.tf.json": JSON.stringify({ terraform: {}, resource: { aws_api_gateway_rest_api: { a: [{ name: "a" }, { name: "b" }] } } }) }, ["check", "cdk.tf.json"], /Duplicate resource/),
+  c("i17", "a plan listing a resource change twice, with different values", { "plan.json": planWith((p) => changes(p).push({ ...changes(p)[4], change: { ...(changes(p)[4].change as Json), after: { name: "other" } } })) }, ["check", "plan.json", "--format", "json"], /lists aws_wafv2_web_acl\.api twice/),
   c("i17", "a plan whose addresses collide after a mutation", { "plan.json": planWith((p) => (changes(p)[3].address = changes(p)[2].address)) }, ["check", "plan.json", "--format", "json"]),
   c("i17", "a plan with two instances of the same index", { "plan.json": planWith((p) => changes(p).filter((r) => r.type === "aws_api_gateway_stage").forEach((r) => { r.name = "s"; r.index = 0; delete r.address; })) }, ["check", "plan.json", "--format", "json"]),
-  c("i17", "a rule action with both allow and block", { "plan.json": planWithAcl((acl) => ((aclRule(acl).action as Json[])[0].allow = [{}])) }, ["check", "plan.json", "--format", "json"]),
-  c("i17", "an override_action with both count and none", { "plan.json": planWithAcl((acl) => (((acl.rule as Json[])[1].override_action as Json[])[0].count = [{}])) }, ["check", "plan.json", "--format", "json"]),
+  c("i17", "a rule action with both allow and block", { "plan.json": planWithAcl((acl) => ((aclRule(acl).action as Json[])[0].allow = [{}])) }, ["check", "plan.json", "--format", "json"], /sets allow and block in one action block/),
+  c("i17", "an override_action with both count and none", { "plan.json": planWithAcl((acl) => (((acl.rule as Json[])[1].override_action as Json[])[0].count = [{}])) }, ["check", "plan.json", "--format", "json"], /sets count and none in one override_action block/),
   c("i17", "a default_action with both allow and block", { "plan.json": planWithAcl((acl) => ((acl.default_action as Json[])[0].allow = [{}])) }, ["check", "plan.json", "--format", "json"]),
   c("i17", "rule action overrides naming one rule twice", { "plan.json": planWithAcl((acl) => ((((acl.rule as Json[])[1].statement as Json[])[0].managed_rule_group_statement as Json[])[0].rule_action_override = [{ name: "SizeRestrictions_BODY", action_to_use: [{ count: [{}] }] }, { name: "SizeRestrictions_BODY", action_to_use: [{ block: [{}] }] }])) }, ["check", "plan.json", "--format", "json"]),
   c("i17", "two rules with the same name and priority", { "plan.json": planWithAcl((acl) => (acl.rule as Json[]).push({ ...aclRule(acl) })) }, ["check", "plan.json", "--format", "json"]),
-  c("i17", "evaluation_window_sec = 1e308", { "plan.json": planWithAcl((acl) => ((((aclRule(acl).statement as Json[])[0].rate_based_statement as Json[])[0]).evaluation_window_sec = 1e308)) }, ["check", "plan.json", "--format", "json"]),
+  c("i17", "evaluation_window_sec = 1e308", { "plan.json": planWithAcl((acl) => ((((aclRule(acl).statement as Json[])[0].rate_based_statement as Json[])[0]).evaluation_window_sec = 1e308)) }, ["check", "plan.json", "--format", "json"], /evaluation_window_sec 1e\+?308/),
   c("i17", "limit = -1e308 and a fractional window", { "plan.json": planWithAcl((acl) => Object.assign(((aclRule(acl).statement as Json[])[0].rate_based_statement as Json[])[0], { limit: -1e308, evaluation_window_sec: 60.5 })) }, ["check", "plan.json", "--format", "json"]),
   c("i17", "priority = 1e308 on two rules", { "plan.json": planWithAcl((acl) => (acl.rule as Json[]).forEach((r) => (r.priority = 1e308))) }, ["check", "plan.json", "--format", "json"]),
   c("i17", "numbers too large for a double", { "plan.json": PLAN_TEXT.replace('"evaluation_window_sec": 300', '"evaluation_window_sec": 1e999').replace('"limit": 100', '"limit": 123456789012345678901234567890') }, ["check", "plan.json", "--format", "sarif"]),
 
   // Strings.
-  c("i17", "a lone UTF-16 surrogate in a plan string", { "plan.json": PLAN_TEXT.replace('"name": "api"', '"name": "api\\ud800"') }, ["check", "plan.json", "--format", "json"]),
+  c("i17", "a lone UTF-16 surrogate in a plan string", { "plan.json": PLAN_TEXT.replace('"name": "api"', '"name": "api\\ud800"') }, ["check", "plan.json", "--format", "json"], /"WG701"/),
   c("i17", "lone surrogates in a plan key and address", { "plan.json": PLAN_TEXT.replace('"name": "api"', '"\\udfff": "\\udbff\\ud800x"').replaceAll("aws_wafv2_web_acl.api", "aws_wafv2_web_acl.api\\ud800") }, ["check", "plan.json", "--format", "junit"]),
   c("i17", "a bad escape in .tf.json", { "tf/main.tf.json": `{"resource": {"aws_api_gateway_rest_api": {"a": {"name": "a\\q"}}}}` }, ["check", "tf"]),
   c("i17", "a raw control character in .tf.json", { "tf/main.tf.json": `{"resource": {"aws_api_gateway_rest_api": {"a": {"name": "a\u0001b"}}}}` }, ["check", "tf"]),
-  c("i17", "a bad \\u escape in .tf.json", { "tf/main.tf.json": `{\n"resource": {"aws_api_gateway_rest_api": {"a": {"name": "\\u12G4"}}}}` }, ["check", "tf"]),
+  c("i17", "a bad \\u escape in .tf.json", { "tf/main.tf.json": `{\n"resource": {"aws_api_gateway_rest_api": {"a": {"name": "\\u12G4"}}}}` }, ["check", "tf"], /main\.tf\.json: is not valid JSON at line 2/),
   c("i17", "a for_each key with a lone surrogate in .tf.json", { "tf/main.tf.json": JSON.stringify({ resource: { aws_api_gateway_stage: { s: { for_each: { "\ud800": 1 }, stage_name: "${each.key}", rest_api_id: "x" } } } }) }, ["check", "tf", "--format", "json"]),
 
   // Deep nesting.
   c("i17", "a deeply nested plan", { "plan.json": PLAN_TEXT.replace('"rule": [', `"rule": [${deepJson(100000)},`) }, ["check", "plan.json"]),
   c("i17", "deep nesting in plan configuration", { "plan.json": planWith((p) => void p).replace('"configuration":{', `"configuration":{"x":${deepObject(100000)},`) }, ["check", "plan.json"]),
-  c("i17", "a deeply nested .tf.json", { "tf/main.tf.json": `{"resource": {"aws_wafv2_web_acl": {"a": {"rule": ${deepJson(100000)}}}}}` }, ["check", "tf"]),
+  c("i17", "a deeply nested .tf.json", { "tf/main.tf.json": `{"resource": {"aws_wafv2_web_acl": {"a": {"rule": ${deepJson(100000)}}}}}` }, ["check", "tf"], /more than 256 levels deep/),
   c("i17", "a deeply nested CDKTF stack", { "cdk.tf.json": `{"terraform": {}, "resource": {"aws_wafv2_web_acl": {"a": {"rule": ${deepObject(100000)}}}}}` }, ["check", "cdk.tf.json"]),
   c("i17", "a deeply nested CDKTF manifest", cdktfOut(`{"stacks": ${deepObject(100000)}}`), ["check", "out"]),
   c("i17", "deeply nested rule_json", { "plan.json": planWithAcl((acl) => (acl.rule_json = `[${deepObject(100000)}]`)) }, ["check", "plan.json"]),
   c("i17", "a deeply nested waiver file", { "plan.json": PLAN_TEXT, ".wafguard.yml": `options: ${deepJson(50000)}\n` }, ["check", "plan.json"]),
 
   // Waiver files.
-  c("i17", "a YAML alias bomb", { "plan.json": PLAN_TEXT, ".wafguard.yml": yamlBomb() }, ["check", "plan.json"]),
+  c("i17", "a YAML alias bomb", { "plan.json": PLAN_TEXT, ".wafguard.yml": yamlBomb() }, ["check", "plan.json"], /Excessive alias count/),
   c("i17", "an unresolved YAML alias", { "plan.json": PLAN_TEXT, ".wafguard.yml": "options:\n  rate-threshold: *nowhere\n" }, ["check", "plan.json"]),
-  c("i17", "a self-referencing option", { "plan.json": PLAN_TEXT, ".wafguard.yml": "options: &o\n  self: *o\n" }, ["check", "plan.json"]),
+  c("i17", "a self-referencing option", { "plan.json": PLAN_TEXT, ".wafguard.yml": "options: &o\n  self: *o\n" }, ["check", "plan.json"], /circular/),
   c("i17", "a YAML warning (unknown tag)", { "plan.json": PLAN_TEXT, ".wafguard.yml": "options:\n  rate-threshold: !weird 5\n" }, ["check", "plan.json"]),
   c("i17", "a YAML warning (%YAML 1.3)", { "plan.json": PLAN_TEXT, ".wafguard.yml": "%YAML 1.3\n---\noptions: {}\n" }, ["check", "plan.json"]),
   c("i17", "an address glob of many stars", { "plan.json": PLAN_TEXT, ".wafguard.yml": waiverFor(`${"*a".repeat(40)}!`) }, ["check", "plan.json"]),
-  c("i17", "a very long address glob", { "plan.json": PLAN_TEXT, ".wafguard.yml": waiverFor(`aws_*${"?*".repeat(60000)}`) }, ["check", "plan.json"]),
+  c("i17", "a very long address glob", { "plan.json": PLAN_TEXT, ".wafguard.yml": waiverFor(`aws_*${"?*".repeat(60000)}`) }, ["check", "plan.json"], /WG406/),
   c("i17", "a waiver file of 20 MB", { "plan.json": PLAN_TEXT, ".wafguard.yml": `${WAIVERS_TEXT}\n# ${"x".repeat(20 * 1024 * 1024)}\n` }, ["check", "plan.json"]),
   c("i17", "options that are not a mapping but a YAML set of prototypes", { "plan.json": PLAN_TEXT, ".wafguard.yml": "options:\n  __proto__: {polluted: true}\n  constructor: 1\n" }, ["check", "plan.json", "--format", "json"]),
 
   // CDKTF manifests.
-  c("i17", "a null CDKTF manifest", cdktfOut("null"), ["check", "out"]),
-  c("i17", "a CDKTF manifest with a null stack", cdktfOut(JSON.stringify({ stacks: { a: null, stack: { synthesizedStackPath: "stacks/stack/cdk.tf.json" } } })), ["check", "out"]),
+  c("i17", "a null CDKTF manifest", cdktfOut("null"), ["check", "out"], /is not a CDKTF manifest/),
+  c("i17", "a CDKTF manifest with a null stack", cdktfOut(JSON.stringify({ stacks: { a: null, stack: { synthesizedStackPath: "stacks/stack/cdk.tf.json" } } })), ["check", "out"], /stack "a" has no synthesizedStackPath/),
   c("i17", "a CDKTF manifest whose stacks is a list of nulls", cdktfOut(JSON.stringify({ stacks: [null, 1, "x"] })), ["check", "out"]),
-  c("i17", "a CDKTF manifest listing one stack 2,000 times", cdktfOut(JSON.stringify({ stacks: Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`s${i}`, { synthesizedStackPath: "stacks/stack/cdk.tf.json" }])) })), ["check", "out"]),
+  c("i17", "a CDKTF manifest listing one stack 2,000 times", cdktfOut(JSON.stringify({ stacks: Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`s${i}`, { synthesizedStackPath: "stacks/stack/cdk.tf.json" }])) })), ["check", "out"], /WG701/),
   c("i17", "a CDKTF stack path that climbs out", cdktfOut(JSON.stringify({ stacks: { s: { synthesizedStackPath: "../../../../../../etc/passwd" } } })), ["check", "out"]),
   c("i17", "a null cdk.tf.json", { "cdk.tf.json": "null" }, ["check", "cdk.tf.json"]),
 
   // Command lines.
   c("i17", "no arguments", {}, []),
   c("i17", "an empty argument", {}, ["check", ""]),
+  c("i17", "an empty --output, --waivers and --source", { "plan.json": PLAN_TEXT }, ["check", "plan.json", "--output", "", "--waivers", "", "--source", ""]),
   c("i17", "an unknown option", { "plan.json": PLAN_TEXT }, ["check", "plan.json", "--bogus"]),
   c("i17", "--option without a value", { "plan.json": PLAN_TEXT }, ["check", "plan.json", "--option", "=1"]),
   c("i17", "--option with a huge number", { "plan.json": PLAN_TEXT }, ["check", "plan.json", "--option", `rate-threshold=${"9".repeat(400)}`, "--format", "json"]),
@@ -160,4 +168,3 @@ function waiverFor(address: string): string {
   return `waivers:\n  - rule: WG406\n    address: "${address}"\n    reason: A waiver whose address is hostile\n`;
 }
 
-export { PLAN };

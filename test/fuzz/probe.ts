@@ -1,4 +1,7 @@
-// Temporary: runs every class and prints its violations.
+/**
+ * Prints what each hostile-input class does now, one line each (the fuzz test asserts the same):
+ *   npm run build && node dist/test/fuzz/probe.js [part of a class title]
+ */
 import { HOSTILE_CLASSES } from "./classes";
 import { runCase } from "./run-case";
 (async () => {
