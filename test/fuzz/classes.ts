@@ -4,6 +4,7 @@
  * `owner` says which part of wafguard handles the class.
  */
 import { tmpdir } from "node:os";
+import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { aclRule, CDK_TF_JSON_TEXT, MANIFEST_TEXT, PLAN_TEXT, planWithAcl, TF_JSON_TEXT, TF_TEXT, WAIVERS_TEXT } from "./seeds";
 import type { FuzzCase } from "./run-case";
@@ -25,6 +26,13 @@ function planWith(edit: (plan: Json) => void): string {
 
 const changes = (plan: Json) => plan.resource_changes as Json[];
 const cdktfOut = (manifest: string, extra: FuzzCase["files"] = {}): FuzzCase["files"] => ({ "out/manifest.json": manifest, "out/stacks/stack/cdk.tf.json": CDK_TF_JSON_TEXT, ...extra });
+
+/** One well-formed WAF log record, in the shape of AWS's log examples. */
+const LOG_LINE = JSON.stringify({
+  timestamp: 1732406400000, formatVersion: 1, webaclId: "arn:aws:wafv2:eu-west-3:111122223333:regional/webacl/api/1", terminatingRuleId: "Default_Action",
+  terminatingRuleType: "REGULAR", action: "ALLOW", httpSourceName: "APIGW", httpSourceId: "111122223333:abc123:prod", ruleGroupList: [], rateBasedRuleList: [], nonTerminatingMatchingRules: [],
+  httpRequest: { clientIp: "192.0.2.10", country: "FR", headers: [{ name: "Host", value: "api.example.com" }], uri: "/prod/orders", args: "", httpVersion: "HTTP/1.1", httpMethod: "GET", requestId: "r1" },
+});
 
 export interface HostileClass extends FuzzCase {
   /** i16: the .tf evaluator (src/load/terraform); i17: everything else. */
@@ -135,6 +143,17 @@ export const HOSTILE_CLASSES: HostileClass[] = [
   c("i17", "a CDKTF manifest listing one stack 2,000 times", cdktfOut(JSON.stringify({ stacks: Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`s${i}`, { synthesizedStackPath: "stacks/stack/cdk.tf.json" }])) })), ["check", "out"], /WG701/),
   c("i17", "a CDKTF stack path that climbs out", cdktfOut(JSON.stringify({ stacks: { s: { synthesizedStackPath: "../../../../../../etc/passwd" } } })), ["check", "out"]),
   c("i17", "a null cdk.tf.json", { "cdk.tf.json": "null" }, ["check", "cdk.tf.json"]),
+
+  // WAF logs (--traffic and `wafguard logs`): the log reader's input is as hostile as any other.
+  c("i17", "a WAF log that is a FIFO", { "plan.json": PLAN_TEXT, "logs/a.log": { fifo: true } }, ["check", "plan.json", "--traffic", "logs"]),
+  c("i17", "a WAF log that is /dev/zero", { "plan.json": PLAN_TEXT }, ["check", "plan.json", "--traffic", "/dev/zero"]),
+  c("i17", "a WAF log symlink loop", { "plan.json": PLAN_TEXT, "logs/a.log": { link: "a.log" } }, ["check", "plan.json", "--traffic", "logs"]),
+  c("i17", "a WAF log line that is not JSON", { "plan.json": PLAN_TEXT, "a.log": `${LOG_LINE}\n{"timestamp": 1, "webaclId"\n` }, ["check", "plan.json", "--traffic", "a.log"], /a\.log:2:/),
+  c("i17", "a truncated gzip WAF log", { "plan.json": PLAN_TEXT, "a.log.gz": gzipSync(`${LOG_LINE}\n`.repeat(200)).subarray(0, 60) }, ["check", "plan.json", "--traffic", "a.log.gz"]),
+  c("i17", "a gzip bomb as a WAF log", { "plan.json": PLAN_TEXT, "a.log.gz": gzipSync(Buffer.alloc(96 * 1024 * 1024, 0x20)) }, ["check", "plan.json", "--traffic", "a.log.gz"]),
+  c("i17", "a 5 MB single line as a WAF log", { "plan.json": PLAN_TEXT, "a.log": `{"a":"${"x".repeat(5 * 1024 * 1024)}"}\n` }, ["logs", "a.log"]),
+  c("i17", "wafguard logs on a FIFO", { "w.log": { fifo: true } }, ["logs", "w.log"]),
+  c("i17", "an empty WAF log directory", { "plan.json": PLAN_TEXT, "logs": { dir: true } }, ["check", "plan.json", "--traffic", "logs"]),
 
   // Command lines.
   c("i17", "no arguments", {}, []),
