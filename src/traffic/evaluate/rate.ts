@@ -7,13 +7,19 @@
 /** Within this share of the limit the replayed count cannot tell AWS's decision. */
 export const RATE_UNCERTAIN_BAND = 0.1;
 
+/** One key's timestamps, sorted; `start` skips expired ones without shifting the array on every expiry. */
+interface Times {
+  t: number[];
+  start: number;
+}
+
 /** Per-ACL memory of rate-based rules across records (timestamps per rule and aggregation key). */
 export class RateState {
-  private readonly rules = new Map<string, { windowMs: number; keys: Map<string, number[]> }>();
+  private readonly rules = new Map<string, { windowMs: number; keys: Map<string, Times> }>();
   /** Keys in arrival order (parallel arrays, no object per request): expired keys leave in O(1) each. */
   private qKeys: string[] = [];
   private qTimes: number[] = [];
-  private qRules: Array<{ windowMs: number; keys: Map<string, number[]> }> = [];
+  private qRules: Array<{ windowMs: number; keys: Map<string, Times> }> = [];
   private head = 0;
   private latest = -Infinity;
 
@@ -22,28 +28,24 @@ export class RateState {
     let r = this.rules.get(rule);
     if (!r) this.rules.set(rule, (r = { windowMs, keys: new Map() }));
     let times = r.keys.get(key);
-    if (times === undefined) r.keys.set(key, (times = [ts]));
+    if (times === undefined) r.keys.set(key, (times = { t: [ts], start: 0 }));
     else {
       // Logs of several files arrive nearly sorted: insert from the end.
-      let i = times.length;
-      while (i > 0 && times[i - 1]! > ts) i--;
-      if (i === times.length) times.push(ts);
-      else times.splice(i, 0, ts);
+      const t = times.t;
+      let i = t.length;
+      while (i > times.start && t[i - 1]! > ts) i--;
+      if (i === t.length) t.push(ts);
+      else t.splice(i, 0, ts);
     }
     if (ts > this.latest) this.latest = ts;
     this.qKeys.push(key);
     this.qTimes.push(ts);
     this.qRules.push(r);
     if (this.qTimes[this.head]! <= this.latest - windowMs) this.expire();
-    if (times.length === 1) return 1;
-    let n = 0;
-    for (let j = times.length - 1; j >= 0; j--) {
-      const t = times[j]!;
-      if (t > ts) continue;
-      if (t <= ts - windowMs) break;
-      n++;
-    }
-    return n;
+    const t = times.t;
+    if (t.length - times.start === 1) return 1;
+    // Sorted: the requests in (ts - windowMs, ts] by two binary searches, not a walk over the window.
+    return firstAfter(t, times.start, ts) - firstAfter(t, times.start, ts - windowMs);
   }
 
   /** Drops timestamps that no later request's window can reach, and keys left empty. */
@@ -56,10 +58,15 @@ export class RateState {
       this.head++;
       const times = r.keys.get(key);
       if (!times) continue;
-      let drop = 0;
-      while (drop < times.length && times[drop]! <= cutoff) drop++;
-      if (drop === times.length) r.keys.delete(key);
-      else if (drop > 0) times.splice(0, drop);
+      const t = times.t;
+      let start = times.start;
+      while (start < t.length && t[start]! <= cutoff) start++;
+      times.start = start;
+      if (start === t.length) r.keys.delete(key);
+      else if (start > 1024 && start * 2 > t.length) {
+        times.t = t.slice(start);
+        times.start = 0;
+      }
     }
     if (this.head > 65536 && this.head * 2 > this.qTimes.length) {
       this.qKeys = this.qKeys.slice(this.head);
@@ -75,4 +82,16 @@ export class RateState {
     for (const r of this.rules.values()) n += r.keys.size;
     return n;
   }
+}
+
+/** The first index from `start` of sorted `t` whose value is above `v` (t.length if none). */
+function firstAfter(t: number[], start: number, v: number): number {
+  let lo = start;
+  let hi = t.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (t[mid]! <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
