@@ -13,20 +13,52 @@ interface Times {
   start: number;
 }
 
+interface RuleCounts {
+  windowMs: number;
+  keys: Map<string, Times>;
+  /** The last request counted, and its count (for a state that mirrors this rule). */
+  lastRecord: object | null;
+  lastCount: number;
+}
+
 /** Per-ACL memory of rate-based rules across records (timestamps per rule and aggregation key). */
 export class RateState {
-  private readonly rules = new Map<string, { windowMs: number; keys: Map<string, Times> }>();
+  private readonly rules = new Map<string, RuleCounts>();
+  /** Rules whose counts repeat another state's rule exactly (see `mirror`). */
+  private readonly mirrors = new Map<string, { state: RateState; rule: string }>();
   /** Keys in arrival order (parallel arrays, no object per request): expired keys leave in O(1) each. */
   private qKeys: string[] = [];
   private qTimes: number[] = [];
-  private qRules: Array<{ windowMs: number; keys: Map<string, Times> }> = [];
+  private qRules: RuleCounts[] = [];
   private head = 0;
   private latest = -Infinity;
 
-  /** Adds one request at `ts` and returns how many requests of this key fall in the window ending at `ts`. */
-  count(rule: string, key: string, ts: number, windowMs: number): number {
+  /**
+   * This state's `rule` sees exactly the requests that `source`'s `sourceRule` sees, with the same window and
+   * key (the first rule of both web ACLs, unchanged, without a scope-down statement): its count for a record
+   * is taken from `source` instead of being kept twice.
+   */
+  mirror(rule: string, source: RateState, sourceRule: string): void {
+    this.mirrors.set(rule, { state: source, rule: sourceRule });
+  }
+
+  /**
+   * Adds one request at `ts` and returns how many requests of this key fall in the window ending at `ts`.
+   * `record` identifies the request for `mirror`.
+   */
+  count(rule: string, key: string, ts: number, windowMs: number, record?: object): number {
+    if (this.mirrors.size > 0 && record !== undefined) {
+      const m = this.mirrors.get(rule);
+      const source = m ? m.state.rules.get(m.rule) : undefined;
+      if (source !== undefined && source.lastRecord === record) {
+        if (ts > this.latest) this.latest = ts;
+        if (this.head < this.qTimes.length && this.qTimes[this.head]! <= this.latest - windowMs) this.expire();
+        return source.lastCount;
+      }
+    }
     let r = this.rules.get(rule);
-    if (!r) this.rules.set(rule, (r = { windowMs, keys: new Map() }));
+    if (!r) this.rules.set(rule, (r = { windowMs, keys: new Map(), lastRecord: null, lastCount: 0 }));
+    r.lastRecord = record ?? null;
     let times = r.keys.get(key);
     if (times === undefined) r.keys.set(key, (times = { t: [ts], start: 0 }));
     else {
@@ -43,9 +75,8 @@ export class RateState {
     this.qRules.push(r);
     if (this.qTimes[this.head]! <= this.latest - windowMs) this.expire();
     const t = times.t;
-    if (t.length - times.start === 1) return 1;
     // Sorted: the requests in (ts - windowMs, ts] by two binary searches, not a walk over the window.
-    return firstAfter(t, times.start, ts) - firstAfter(t, times.start, ts - windowMs);
+    return (r.lastCount = t.length - times.start === 1 ? 1 : firstAfter(t, times.start, ts) - firstAfter(t, times.start, ts - windowMs));
   }
 
   /** Drops timestamps that no later request's window can reach, and keys left empty. */
