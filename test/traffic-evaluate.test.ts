@@ -6,7 +6,7 @@
  */
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
-import { compileAcl, evaluateRequest, RateState, type Verdict } from "../src/traffic/evaluate";
+import { compileAcl, evaluateRequest, leadingRateRule, RateState, type Verdict } from "../src/traffic/evaluate";
 import { TRANSFORMS } from "../src/traffic/evaluate/transform";
 import type { WafLogRecord } from "../src/traffic/log-record";
 import { aclConfig, aclValues, action, byteMatch, field, groupRule, logRecord, rule, tt } from "./traffic-helpers";
@@ -292,6 +292,34 @@ describe("traffic: rules, actions and labels", () => {
     // 100 ms apart with a 60 s window: only the last ~600 keys can still count.
     assert.ok(state.keys <= 601, `${state.keys} keys held`);
     assert.equal(state.count("r", "10.0.0.0", 1_700_000_000_000 + 50_000 * 100, 60_000), 1);
+  });
+  it("rate-based counts equal a plain count of the window, also out of order and when mirrored from another state", () => {
+    // Reference: every earlier request of the key within (ts - window, ts], by brute force.
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+    const seen: Array<{ key: string; ts: number }> = [];
+    const [source, own, mirrored] = [new RateState(), new RateState(), new RateState()];
+    mirrored.mirror("m", source, "s");
+    for (let i = 0; i < 6000; i++) {
+      const key = rnd() < 0.5 ? "hot" : `k${Math.floor(rnd() * 50)}`;
+      // Mostly in order, sometimes up to 2 s late (files of several deliveries interleave).
+      const ts = 1_700_000_000_000 + i * 10 - (rnd() < 0.1 ? Math.floor(rnd() * 2000) : 0);
+      seen.push({ key, ts });
+      const record = {};
+      const expected = seen.filter((x) => x.key === key && x.ts <= ts && x.ts > ts - 5000).length;
+      const n = source.count("s", key, ts, 5000, record);
+      // Late requests may find older ones already expired: never more than the plain count, and exact when in order.
+      assert.ok(n <= expected && (ts < 1_700_000_000_000 + i * 10 || n === expected), `request ${i}: ${n} vs ${expected}`);
+      assert.equal(own.count("s", key, ts, 5000, record), n);
+      assert.equal(mirrored.count("m", key, ts, 5000, record), n);
+    }
+  });
+  it("rate-based: only an unscoped rate rule that comes first sees every request (the count replay shares)", () => {
+    const rb = (scope?: Obj) => ({ rate_based_statement: [{ limit: 100, evaluation_window_sec: 60, aggregate_key_type: "IP", ...(scope ? { scope_down_statement: [scope] } : {}) }] });
+    const lead = (rules: Obj[]) => leadingRateRule(aclConfig(aclValues(rules)));
+    assert.equal(lead([rule("late", 5, byteMatch("method", "GET", "EXACTLY")), rule("rate", 2, rb())])?.id, "rule.1.statement.0:rate");
+    assert.equal(lead([rule("first", 0, byteMatch("method", "GET", "EXACTLY")), rule("rate", 2, rb())]), null);
+    assert.equal(lead([rule("rate", 0, rb(byteMatch("method", "GET", "EXACTLY")))]), null);
   });
   it("rate-based with custom keys (header) and a scope-down", () => {
     const st = { rate_based_statement: [{ limit: 10, evaluation_window_sec: 60, aggregate_key_type: "CUSTOM_KEYS", custom_key: [{ header: [{ name: "dogname", text_transformation: tt() }] }], scope_down_statement: [byteMatch("method", "GET", "EXACTLY")] }] };

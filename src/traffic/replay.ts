@@ -7,7 +7,7 @@
 
 import type { Model } from "../model";
 import { aclFromModel, type AclConfig } from "./acl";
-import { compileAcl, evaluateRequest, RateState, type CompiledAcl, type Verdict } from "./evaluate";
+import { compileAcl, evaluateRequest, leadingRateRule, RateState, type CompiledAcl, type Verdict } from "./evaluate";
 import { parseWebAclArn, type LoggedRecord, type WafLogRecord } from "./log-record";
 
 export interface TrafficPath {
@@ -104,7 +104,10 @@ class AclReplay {
     private readonly before: CompiledAcl | null,
     private readonly after: CompiledAcl | null,
     private readonly attackRules: Set<string>,
-  ) {}
+    shared: { before: string; after: string } | null,
+  ) {
+    if (shared) this.afterRate.mirror(shared.after, this.beforeRate, shared.before);
+  }
 
   add(r: WafLogRecord): void {
     this.records++;
@@ -219,7 +222,10 @@ export async function replayChange(model: Model, logs: AsyncIterable<LoggedRecor
     if (!replay) {
       const { before, after } = configs.get(address)!;
       // A web ACL the plan creates has no `before`: the logged verdicts stand for it.
-      replay = new AclReplay(before ? compileAcl(before, { logged: before }) : null, after ? compileAcl(after, { logged: before }) : null, attackRulesOf(before));
+      // An unchanged leading rate-based rule counts the same requests in both: counted once.
+      const lead = before && after ? [leadingRateRule(before), leadingRateRule(after)] : [];
+      const shared = lead[0] && lead[1] && lead[0].json === lead[1].json ? { before: lead[0].id, after: lead[1].id } : null;
+      replay = new AclReplay(before ? compileAcl(before, { logged: before }) : null, after ? compileAcl(after, { logged: before }) : null, attackRulesOf(before), shared);
       replays.set(address, replay);
     }
     return replay;

@@ -102,6 +102,19 @@ export function compileAcl(acl: AclConfig, options: CompileOptions = {}): Compil
   };
 }
 
+/**
+ * The web ACL's first rule (by priority) when it is rate-based without a scope-down statement: it sees every
+ * request, so two ACLs that start with the very same such rule count the same (replay.ts shares the count).
+ * `id` is its key in RateState, `json` the whole rule.
+ */
+export function leadingRateRule(acl: AclConfig): { id: string; json: string } | null {
+  const lead = byPriority(blocks(acl.values, "rule"))[0];
+  if (!lead) return null;
+  const rb = first(first(lead.rule, "statement"), "rate_based_statement");
+  if (!rb || first(rb, "scope_down_statement")) return null;
+  return { id: `rule.${lead.index}.statement.0:${str(lead.rule.name)}`, json: JSON.stringify(lead.rule) };
+}
+
 /** What the log can say about rules of the logged ACL: matched, evaluated without a match, or not known. */
 class LoggedKnowledge {
   private readonly priorities = new Map<string, number>();
@@ -283,7 +296,7 @@ function rateBased(rb: Obj, name: string, action: { action: string; responseCode
     const k = key(req);
     if (k === NO || k === YES) return out(k);
     if (k === UNKNOWN) return out(UNKNOWN);
-    const n = rate.count(id, k, req.record.timestamp, windowMs);
+    const n = rate.count(id, k, req.record.timestamp, windowMs, req.record);
     // The logged ACL's own decision, when it had this very rule: rateBasedRuleList, or its logged outcome.
     if (knowledge) {
       if ((req.record.rateBasedRuleList ?? []).some((r) => (r as { rateBasedRuleName?: unknown } | null)?.rateBasedRuleName === name)) return out(YES);

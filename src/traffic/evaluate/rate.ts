@@ -7,43 +7,76 @@
 /** Within this share of the limit the replayed count cannot tell AWS's decision. */
 export const RATE_UNCERTAIN_BAND = 0.1;
 
+/** One key's timestamps, sorted; `start` skips expired ones without shifting the array on every expiry. */
+interface Times {
+  t: number[];
+  start: number;
+}
+
+interface RuleCounts {
+  windowMs: number;
+  keys: Map<string, Times>;
+  /** The last request counted, and its count (for a state that mirrors this rule). */
+  lastRecord: object | null;
+  lastCount: number;
+}
+
 /** Per-ACL memory of rate-based rules across records (timestamps per rule and aggregation key). */
 export class RateState {
-  private readonly rules = new Map<string, { windowMs: number; keys: Map<string, number[]> }>();
+  private readonly rules = new Map<string, RuleCounts>();
+  /** Rules whose counts repeat another state's rule exactly (see `mirror`). */
+  private readonly mirrors = new Map<string, { state: RateState; rule: string }>();
   /** Keys in arrival order (parallel arrays, no object per request): expired keys leave in O(1) each. */
   private qKeys: string[] = [];
   private qTimes: number[] = [];
-  private qRules: Array<{ windowMs: number; keys: Map<string, number[]> }> = [];
+  private qRules: RuleCounts[] = [];
   private head = 0;
   private latest = -Infinity;
 
-  /** Adds one request at `ts` and returns how many requests of this key fall in the window ending at `ts`. */
-  count(rule: string, key: string, ts: number, windowMs: number): number {
+  /**
+   * This state's `rule` sees exactly the requests that `source`'s `sourceRule` sees, with the same window and
+   * key (the first rule of both web ACLs, unchanged, without a scope-down statement): its count for a record
+   * is taken from `source` instead of being kept twice.
+   */
+  mirror(rule: string, source: RateState, sourceRule: string): void {
+    this.mirrors.set(rule, { state: source, rule: sourceRule });
+  }
+
+  /**
+   * Adds one request at `ts` and returns how many requests of this key fall in the window ending at `ts`.
+   * `record` identifies the request for `mirror`.
+   */
+  count(rule: string, key: string, ts: number, windowMs: number, record?: object): number {
+    if (this.mirrors.size > 0 && record !== undefined) {
+      const m = this.mirrors.get(rule);
+      const source = m ? m.state.rules.get(m.rule) : undefined;
+      if (source !== undefined && source.lastRecord === record) {
+        if (ts > this.latest) this.latest = ts;
+        if (this.head < this.qTimes.length && this.qTimes[this.head]! <= this.latest - windowMs) this.expire();
+        return source.lastCount;
+      }
+    }
     let r = this.rules.get(rule);
-    if (!r) this.rules.set(rule, (r = { windowMs, keys: new Map() }));
+    if (!r) this.rules.set(rule, (r = { windowMs, keys: new Map(), lastRecord: null, lastCount: 0 }));
+    r.lastRecord = record ?? null;
     let times = r.keys.get(key);
-    if (times === undefined) r.keys.set(key, (times = [ts]));
+    if (times === undefined) r.keys.set(key, (times = { t: [ts], start: 0 }));
     else {
       // Logs of several files arrive nearly sorted: insert from the end.
-      let i = times.length;
-      while (i > 0 && times[i - 1]! > ts) i--;
-      if (i === times.length) times.push(ts);
-      else times.splice(i, 0, ts);
+      const t = times.t;
+      let i = t.length;
+      while (i > times.start && t[i - 1]! > ts) i--;
+      if (i === t.length) t.push(ts);
+      else t.splice(i, 0, ts);
     }
     if (ts > this.latest) this.latest = ts;
     this.qKeys.push(key);
     this.qTimes.push(ts);
     this.qRules.push(r);
     if (this.qTimes[this.head]! <= this.latest - windowMs) this.expire();
-    if (times.length === 1) return 1;
-    let n = 0;
-    for (let j = times.length - 1; j >= 0; j--) {
-      const t = times[j]!;
-      if (t > ts) continue;
-      if (t <= ts - windowMs) break;
-      n++;
-    }
-    return n;
+    const t = times.t;
+    // Sorted: the requests in (ts - windowMs, ts] by two binary searches, not a walk over the window.
+    return (r.lastCount = t.length - times.start === 1 ? 1 : firstAfter(t, times.start, ts) - firstAfter(t, times.start, ts - windowMs));
   }
 
   /** Drops timestamps that no later request's window can reach, and keys left empty. */
@@ -56,10 +89,15 @@ export class RateState {
       this.head++;
       const times = r.keys.get(key);
       if (!times) continue;
-      let drop = 0;
-      while (drop < times.length && times[drop]! <= cutoff) drop++;
-      if (drop === times.length) r.keys.delete(key);
-      else if (drop > 0) times.splice(0, drop);
+      const t = times.t;
+      let start = times.start;
+      while (start < t.length && t[start]! <= cutoff) start++;
+      times.start = start;
+      if (start === t.length) r.keys.delete(key);
+      else if (start > 1024 && start * 2 > t.length) {
+        times.t = t.slice(start);
+        times.start = 0;
+      }
     }
     if (this.head > 65536 && this.head * 2 > this.qTimes.length) {
       this.qKeys = this.qKeys.slice(this.head);
@@ -75,4 +113,16 @@ export class RateState {
     for (const r of this.rules.values()) n += r.keys.size;
     return n;
   }
+}
+
+/** The first index from `start` of sorted `t` whose value is above `v` (t.length if none). */
+function firstAfter(t: number[], start: number, v: number): number {
+  let lo = start;
+  let hi = t.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (t[mid]! <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
