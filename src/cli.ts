@@ -1,5 +1,4 @@
 /** The `wafguard` command: check, rules, explain, model. Exit 0 clean, 1 findings, 2 the run failed. */
-import { parseArgs } from "node:util";
 import { check, exitCodeFor, type CheckOptions, type FailOn } from "./check";
 import { UsageError } from "./errors";
 import { loadInput } from "./load";
@@ -11,6 +10,7 @@ import { readBaseline, writeBaseline } from "./baseline";
 import { formatRulesDoc } from "./report/rules-doc";
 import { allRules, findRule, unknownOptionProblem } from "./rules";
 import { LOGS_USAGE, runLogs } from "./traffic/logs-command";
+import { oneOf, parse, ProgressLine } from "./command-line";
 
 const USAGE = `Usage: wafguard <command> [options]
 
@@ -93,16 +93,6 @@ async function run(argv: string[]): Promise<number> {
       return 0;
     default:
       throw new UsageError(`unknown command "${command}"; run wafguard --help`);
-  }
-}
-
-type OptionSpec = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>["options"]>;
-
-function parse(args: string[], options: OptionSpec) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message.split("\n")[0]}; run wafguard --help`);
   }
 }
 
@@ -202,25 +192,6 @@ function trafficOptions(paths: string[] | undefined, progress: ProgressLine): Pi
   };
 }
 
-class ProgressLine {
-  readonly enabled = process.stderr.isTTY === true;
-  private shown = false;
-  private last = 0;
-
-  show(text: string): void {
-    const now = Date.now();
-    if (now - this.last < 250) return;
-    this.last = now;
-    process.stderr.write(`\r\x1b[K${text}`);
-    this.shown = true;
-  }
-
-  clear(): void {
-    if (this.shown) process.stderr.write("\r\x1b[K");
-    this.shown = false;
-  }
-}
-
 function runExplain(args: string[]): number {
   const { positionals } = parse(args, {});
   if (positionals.length !== 1) throw new UsageError("explain takes one rule ID, such as: wafguard explain WG402");
@@ -262,12 +233,6 @@ function runRules(args: string[]): number {
 function listRules(): string {
   const rows = allRules().map((r) => `${r.id}  ${r.severity.padEnd(7)}  ${r.symptom.padEnd(13)}  ${r.title}`);
   return `${rows.join("\n")}\n`;
-}
-
-function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
-  if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag} must be one of ${allowed.join(", ")} (got "${value}")`);
-  return value as T;
 }
 
 /** `--option rate-threshold=500` → { "rate-threshold": 500 }. Numbers and booleans are typed. */

@@ -10,7 +10,7 @@ import { InputError, UsageError } from "../errors";
 import type { InlineSuppression, SourceLocation } from "../model";
 import { parseIgnoreComment, type WrittenSuppression } from "../suppressions";
 import { MAX_HCL_BYTES } from "./json-file";
-import { openProblem, readRegularFile } from "./read-file";
+import { isDirectory, openProblem, readRegularFile } from "./read-file";
 
 const BLOCK = /^\s*(resource|data)\s+"([^"]+)"\s+"([^"]+)"/;
 const MODULE = /^\s*module\s+"([^"]+)"\s*\{/;
@@ -159,10 +159,3 @@ function listTfFiles(dir: string): string[] {
   return names.filter((n) => n.endsWith(".tf") && !isDirectory(join(dir, n))).sort();
 }
 
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false; // a loop or dangling link: reading it says so
-  }
-}

@@ -3,7 +3,7 @@
  * A FIFO never ends (or blocks the open), a device such as /dev/zero never stops giving bytes, and a
  * symlink may loop or dangle: each is one clear input error instead of a hang or an internal error.
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type Stats } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync, type Stats } from "node:fs";
 import { InputError } from "../errors";
 
 export const MIB = 1024 * 1024;
@@ -79,6 +79,15 @@ export function kindOf(stats: Stats): string {
   if (stats.isSocket()) return "a socket";
   if (stats.isSymbolicLink()) return "a symbolic link";
   return "a regular file";
+}
+
+/** Whether `path` is a directory, following links; a loop or a dangling link is not (reading it says why). */
+export function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function isSymlink(path: string): boolean {

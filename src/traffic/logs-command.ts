@@ -1,5 +1,5 @@
 /** The `wafguard logs` command: flags → analyzeLogs → report. Exit 0 when it ran, 2 on bad input. */
-import { parseArgs } from "node:util";
+import { oneOf, parse, ProgressLine } from "../command-line";
 import { UsageError } from "../errors";
 import { loadInputAsync } from "../load";
 import { modelTypes } from "../rules";
@@ -24,31 +24,18 @@ export const LOGS_USAGE = `Options for logs (wafguard logs LOGS... [--plan PLAN 
 const API_TYPES = ["aws_api_gateway_resource", "aws_api_gateway_rest_api"];
 
 export async function runLogs(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        plan: { type: "string" },
-        source: { type: "string" },
-        format: { type: "string", default: "text" },
-        diff: { type: "boolean" },
-        "exception-mode": { type: "string", default: "block" },
-        output: { type: "string" },
-        pattern: { type: "string", multiple: true },
-      },
-    });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message.split("\n")[0]}; run wafguard --help`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parse(args, {
+    plan: { type: "string" },
+    source: { type: "string" },
+    format: { type: "string", default: "text" },
+    diff: { type: "boolean" },
+    "exception-mode": { type: "string", default: "block" },
+    output: { type: "string" },
+    pattern: { type: "string", multiple: true },
+  });
   if (positionals.length === 0) throw new UsageError("logs takes one or more WAF log files or directories, such as: wafguard logs ./waf-logs --source .");
-  const format = values.format as string;
-  if (!(LOGS_FORMATS as string[]).includes(format)) throw new UsageError(`--format must be one of ${LOGS_FORMATS.join(", ")} (got "${format}")`);
-  const mode = values["exception-mode"] as string;
-  if (mode !== "block" && mode !== "count") throw new UsageError(`--exception-mode must be one of block, count (got "${mode}")`);
+  const format = oneOf("--format", values.format as string, LOGS_FORMATS) as LogsFormat;
+  const mode = oneOf("--exception-mode", values["exception-mode"] as string, ["block", "count"] as const) as ExceptionMode;
 
   const select = (values.pattern as string[] | undefined)?.flatMap((v) => v.split(",")).map((v) => {
     if (!/^\d+$/.test(v.trim()) || Number(v) < 1) throw new UsageError(`--pattern takes pattern numbers as the report shows them (got "${v}")`);
@@ -63,20 +50,20 @@ export async function runLogs(args: string[]): Promise<number> {
       ? await loadInputAsync(source, { types })
       : null;
 
-  const progress = process.stderr.isTTY ? (p: { files: number; bytes: number; records: number }) => process.stderr.write(`\r${p.records.toLocaleString("en-US")} records, ${(p.bytes / 1e6).toFixed(0)} MB, ${p.files} file(s)`) : undefined;
+  const progress = new ProgressLine();
+  const onProgress = (p: { files: number; bytes: number; records: number }) => progress.show(`${p.records.toLocaleString("en-US")} records, ${(p.bytes / 1e6).toFixed(0)} MB, ${p.files} file(s)`);
   const result = await analyzeLogs({
     model: loaded?.model ?? null,
-    mode: mode as ExceptionMode,
+    mode,
     ...(select ? { select } : {}),
-    logs: () => readWafLogs(positionals, progress ? { onProgress: progress } : {}),
-  });
-  if (progress) process.stderr.write("\r\x1b[K");
+    logs: () => readWafLogs(positionals, progress.enabled ? { onProgress } : {}),
+  }).finally(() => progress.clear());
 
   let report: string;
   if (values.diff) {
     report = result.combined.map((c) => c.diff ?? "").join("");
     if (!report) process.stderr.write(`wafguard: no patch: ${result.combined.map((c) => c.diff_error).find(Boolean) ?? (loaded ? "no exception was verified, or the web ACL's .tf file is not known (use --source)" : "give --plan or --source so the exception can be written into your files")}\n`);
-  } else report = formatLogs(format as LogsFormat, result);
+  } else report = formatLogs(format, result);
   const output = values.output as string | undefined;
   if (output) writeReportFile(output, report);
   else process.stdout.write(report);

@@ -12,6 +12,7 @@ import type { LoadedInput } from "../../model";
 import { blocksAsArrays, configurationToModel, type ConfigFile, type ModuleReader } from "./documents";
 import { lineAt, parseConfigText, SyntaxError as HclSyntaxError } from "./hcl-syntax";
 import { parseJson, readTextFile } from "../json-file";
+import { isDirectory } from "../read-file";
 import { scanTfText, type BlockHeader } from "../block-locations";
 import { parseIgnoreMetadata } from "../../suppressions";
 
@@ -43,14 +44,6 @@ export function loadHclDirectory(dir: string, keepTypes: ReadonlySet<string>): L
 
 function shown(path: string): string {
   return relative(process.cwd(), path) || path;
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 function assertModuleDirectory(dir: string, key: string): void {
