@@ -214,7 +214,8 @@ function compileRule(rule: Obj, path: string, acl: AclConfig, knowledge: LoggedK
   // An unchanged rule whose match the record cannot decide (a body) but the log recorded: the logged outcome,
   // unless the statement reads labels or sets that the plan may change.
   const stable = same && !/"(label_match|ip_set_reference|regex_pattern_set_reference)_statement":\[\{/.test(JSON.stringify(rule.statement ?? null));
-  if (!stable) return { name, labels, run: (req) => ({ m: test(req), ...action, subRule: null }) };
+  const result = resultsOf(action);
+  if (!stable) return { name, labels, run: (req) => result[test(req)] };
   return {
     name,
     labels,
@@ -224,9 +225,17 @@ function compileRule(rule: Obj, path: string, acl: AclConfig, knowledge: LoggedK
         const o = knowledge.outcome(req.record, name);
         if (o !== UNKNOWN) m = o;
       }
-      return { m, ...action, subRule: null };
+      return result[m];
     },
   };
+}
+
+/**
+ * A rule's three possible results (indexed by Match), made once rather than per rule and request: a
+ * result is read, never changed.
+ */
+function resultsOf(action: { action: string; responseCode?: number }): readonly RuleResult[] {
+  return [NO, YES, UNKNOWN].map((m) => Object.freeze({ m: m as Match, ...action, subRule: null }));
 }
 
 function managedGroup(mg: Obj, ruleName: string, overrides: Map<string, string>, knowledge: LoggedKnowledge): (req: Request, rate: RateState) => RuleResult {
@@ -286,8 +295,9 @@ function rateBased(rb: Obj, name: string, action: { action: string; responseCode
   const scope = scopeDown ? compileStatement(scopeDown, { ...ctx, path: `${ctx.path}.rate_based_statement.0.scope_down_statement.0`, logged: null, whole: false }) : null;
   const key = aggregationKey(rb);
   const id = `${ctx.path}:${name}`;
+  const result = resultsOf(action);
   return (req, rate) => {
-    const out = (m: Match): RuleResult => ({ m, ...action, subRule: null });
+    const out = (m: Match): RuleResult => result[m];
     if (scope) {
       const s = scope(req);
       if (s === NO) return out(NO);
