@@ -471,6 +471,106 @@ describe("logs: rate-based rules", () => {
   });
 });
 
+describe("logs: rate-based peaks count what the rule counts", () => {
+  const start = Date.UTC(2026, 10, 23, 9);
+  /** The example's rate rule with another statement, and logs written by it: its blocks after the 2,000th counted request. */
+  function run(statement: string, records: WafLogRecord[]) {
+    const dir = mkdtempSync(join(tmpdir(), "wafguard-logs-rate-"));
+    const tf = readFileSync(join(EXAMPLE, "main.tf"), "utf8");
+    const rate = '      rate_based_statement {\n        aggregate_key_type = "IP"\n        limit              = 2000\n      }\n';
+    assert.ok(tf.includes(rate));
+    writeFileSync(join(dir, "main.tf"), tf.replace(rate, statement));
+    writeFileSync(join(dir, "waf.jsonl"), records.map((r) => JSON.stringify(r)).join("\n") + "\n");
+    const r = runCli(["logs", "waf.jsonl", "--source", ".", "--format", "json"], { cwd: dir });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout) as { patterns: Array<{ rule: string; requests: number; exception: { hcl: string; cdktf?: string; module?: string } | null; not_offered?: string; verified: { unblocked: number; other_unblocked: number } | null }> };
+  }
+  const allowed = (r: WafLogRecord) => {
+    r.ruleGroupList!.push({ ruleGroupId: "AWS#AWSManagedRulesKnownBadInputsRuleSet", terminatingRule: null, nonTerminatingMatchingRules: [], excludedRules: null });
+    return r;
+  };
+  const rateBlocked = (r: WafLogRecord) => {
+    r.terminatingRuleId = "rate-per-ip";
+    r.terminatingRuleType = "RATE_BASED";
+    r.rateBasedRuleList = [{ rateBasedRuleName: "rate-per-ip", maxRateAllowed: 2000, evaluationWindowSec: "300" }];
+    r.ruleGroupList = [];
+    return r;
+  };
+
+  it("a scope-down statement: only the requests in scope count toward the peak (a client's other requests do not)", () => {
+    // One partner: 2,400 order uploads (in scope, the last 400 blocked) and 3,000 health checks (out of scope,
+    // all allowed) in the same 4 minutes. Counting every request of the IP would give 5,400 and a limit of 6,480.
+    const headers = [{ name: "User-Agent", value: "aws-sdk-java/2.25" }];
+    const orders = Array.from({ length: 2400 }, (_, i) => {
+      const r = record({ ip: "198.51.100.20", method: "POST", uri: "/prod/orders", headers, ts: start + i * 100, action: i < 2000 ? "ALLOW" : "BLOCK", sub: null });
+      return i < 2000 ? allowed(r) : rateBlocked(r);
+    });
+    const health = Array.from({ length: 3000 }, (_, i) => allowed(record({ ip: "198.51.100.20", method: "GET", uri: "/prod/health", headers, ts: start + i * 80 + 7, action: "ALLOW", sub: null })));
+    const scoped = [
+      "      rate_based_statement {",
+      '        aggregate_key_type = "IP"',
+      "        limit              = 2000",
+      "        scope_down_statement {",
+      "          byte_match_statement {",
+      '            search_string         = "/prod/orders"',
+      '            positional_constraint = "STARTS_WITH"',
+      "            field_to_match {",
+      "              uri_path {}",
+      "            }",
+      "            text_transformation {",
+      "              priority = 0",
+      '              type     = "NONE"',
+      "            }",
+      "          }",
+      "        }",
+      "      }",
+      "",
+    ].join("\n");
+    const out = run(scoped, [...orders, ...health].sort((a, b) => a.timestamp - b.timestamp));
+    const [p] = out.patterns;
+    assert.equal(p.rule, "rate-per-ip");
+    assert.equal(p.requests, 400);
+    assert.ok(p.exception, p.not_offered);
+    assert.match(p.exception.hcl, /the busiest IP sent 2400 requests within 300 s; 20% above that\nlimit = 2880$/);
+    assert.deepEqual({ unblocked: p.verified!.unblocked, other: p.verified!.other_unblocked }, { unblocked: 400, other: 0 });
+  });
+
+  it("custom keys: the peak is per aggregation key (one API key from many IPs), and no per-IP construct or module prop is offered", () => {
+    const keyed = [
+      "      rate_based_statement {",
+      '        aggregate_key_type = "CUSTOM_KEYS"',
+      "        limit              = 2000",
+      "        custom_key {",
+      "          header {",
+      '            name = "x-api-key"',
+      "            text_transformation {",
+      "              priority = 0",
+      '              type     = "NONE"',
+      "            }",
+      "          }",
+      "        }",
+      "      }",
+      "",
+    ].join("\n");
+    // 2,400 requests with one API key from ten addresses: no single IP comes near 2,000.
+    const records = Array.from({ length: 2400 }, (_, i) => {
+      const headers = [
+        { name: "User-Agent", value: "aws-sdk-java/2.25" },
+        { name: "x-api-key", value: "partner-1" },
+      ];
+      const r = record({ ip: `198.51.100.${20 + (i % 10)}`, method: "POST", uri: "/prod/orders", headers, ts: start + i * 100, action: i < 2000 ? "ALLOW" : "BLOCK", sub: null });
+      return i < 2000 ? allowed(r) : rateBlocked(r);
+    });
+    const [p] = run(keyed, records).patterns;
+    assert.equal(p.requests, 400);
+    assert.ok(p.exception, p.not_offered);
+    assert.match(p.exception.hcl, /the busiest aggregation key sent 2400 requests within 300 s; 20% above that\nlimit = 2880$/);
+    assert.equal(p.exception.cdktf, undefined);
+    assert.equal(p.exception.module, undefined);
+    assert.equal(p.verified!.unblocked, 400);
+  });
+});
+
 describe("logs: hostile input in what gets written", () => {
   it("quotes, template sequences and backslashes in a logged path or method stay literal in the HCL that is written", () => {
     const path = '/prod/admin/"${jndi:x}%{if}\\';

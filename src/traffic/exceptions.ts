@@ -35,7 +35,7 @@ export type ExceptionChange =
   | { kind: "managed-sub-rule"; aclRule: string; exception: WafException; action?: string }
   | { kind: "custom-rule"; aclRule: string; method: string; path: string }
   /** A rate-based rule's limit raised to the observed peak per key over its window, plus RATE_MARGIN. */
-  | { kind: "rate-limit"; aclRule: string; limit: number; peak: number; windowSec: number }
+  | { kind: "rate-limit"; aclRule: string; limit: number; peak: number; windowSec: number; keyType: string }
   /**
    * An IP-set rule: the set's entries that hold the pattern's clients removed (a block list), or the
    * clients added as /32 or /128 (an allow list the rule negates). `ipSet`: the set's key in AclConfig.ipSets.
@@ -78,9 +78,9 @@ export function exceptionFor(
   const rate = first(first(rule, "statement"), "rate_based_statement");
   if (rate) {
     const peak = peaks?.get(pattern.rule);
-    if (String(rate.aggregate_key_type ?? "IP") !== "IP") return { notOffered: `rate-based rule with ${String(rate.aggregate_key_type)} keys: only per-IP peaks are measured` };
-    if (!peak) return { notOffered: "no peak per key was measured for this rate-based rule" };
-    return { kind: "rate-limit", aclRule: pattern.rule, limit: raisedLimit(peak.peak), peak: peak.peak, windowSec: peak.windowSec };
+    if (!peak) return { notOffered: "no peak per key was measured for this rate-based rule (the logged requests did not carry its aggregation keys)" };
+    const keyType = typeof rate.aggregate_key_type === "string" && rate.aggregate_key_type !== "" ? rate.aggregate_key_type : "IP";
+    return { kind: "rate-limit", aclRule: pattern.rule, limit: raisedLimit(peak.peak), peak: peak.peak, windowSec: peak.windowSec, keyType };
   }
   const ipSetChange = ipSetException(pattern, rule, ipSets);
   if (ipSetChange) return ipSetChange;

@@ -16,7 +16,7 @@ import { renderBlock } from "./hcl-render";
 import { parseWebAclArn, type LoggedRecord, type WafLogRecord } from "./log-record";
 import { keyString, PatternCollector, patternKeyOf, type Pattern, type PatternSummary } from "./patterns";
 import { RouteTable, routeTemplates } from "./routes";
-import { RateState } from "./evaluate";
+import { compileAcl, evaluateRequest, RateState, type CompiledAcl } from "./evaluate";
 import { isExact, verifyCandidates, type Candidate, type Verification } from "./verify";
 
 /** Exceptions are verified for the patterns with the most requests, up to this many (each one is a replay). */
@@ -176,9 +176,10 @@ function unique<T>(list: T[]): T[] {
 }
 
 /**
- * The peak requests per client IP within one evaluation window, for each rate-based rule that blocked a
- * pattern: one more pass, counting every request of the web ACL per IP (the replay's own window counter,
- * bounded: keys leave it once their window has passed).
+ * The peak count per aggregation key within the rule's evaluation window, for each rate-based rule that
+ * blocked a pattern: one more pass that replays the logged web ACL with the replay's own counter, so the
+ * peak counts what the rule counts (its aggregation keys, its scope-down statement, only the requests
+ * that reach it), and the raised limit is then verified by the same replay.
  */
 async function ratePeaks(
   patterns: Pattern[],
@@ -186,29 +187,52 @@ async function ratePeaks(
   logs: () => AsyncIterable<LoggedRecord>,
   aclOf: (webaclId: string) => string | null,
 ): Promise<Map<string, Map<string, { peak: number; windowSec: number }>>> {
-  const rules = new Map<string, Map<string, number>>(); // acl → rule → window (s)
+  const wanted = new Map<string, Map<string, number>>(); // acl → rule → window (s)
   for (const p of patterns) {
     if (p.rule_type !== "RATE_BASED") continue;
     const rule = rulesOf(acls.get(p.web_acl)?.values ?? {}).find((r) => r.name === p.rule);
     const statement = (rule?.statement as Array<Record<string, unknown>> | undefined)?.[0]?.rate_based_statement as Array<Record<string, unknown>> | undefined;
     if (!statement?.[0]) continue;
     const windowSec = Number(statement[0].evaluation_window_sec ?? 300);
-    (rules.get(p.web_acl) ?? rules.set(p.web_acl, new Map()).get(p.web_acl)!).set(p.rule, windowSec);
+    (wanted.get(p.web_acl) ?? wanted.set(p.web_acl, new Map()).get(p.web_acl)!).set(p.rule, windowSec);
   }
   const out = new Map<string, Map<string, { peak: number; windowSec: number }>>();
-  if (rules.size === 0) return out;
-  const state = new RateState();
+  if (wanted.size === 0) return out;
+  const runs = new Map<string, { acl: CompiledAcl; counts: PeakRateState }>();
+  for (const address of wanted.keys()) {
+    const config = acls.get(address)!;
+    runs.set(address, { acl: compileAcl(config, { logged: config }), counts: new PeakRateState() });
+  }
   for await (const { record } of logs()) {
-    const acl = aclOf(record.webaclId);
-    const forAcl = acl ? rules.get(acl) : undefined;
-    if (!forAcl) continue;
-    for (const [rule, windowSec] of forAcl) {
-      const n = state.count(`${acl}\u0000${rule}`, record.httpRequest.clientIp, record.timestamp, windowSec * 1000);
-      const peaks = out.get(acl!) ?? out.set(acl!, new Map()).get(acl!)!;
-      if (n > (peaks.get(rule)?.peak ?? 0)) peaks.set(rule, { peak: n, windowSec });
+    const address = aclOf(record.webaclId);
+    const run = address ? runs.get(address) : undefined;
+    if (run) evaluateRequest(run.acl, record, run.counts);
+  }
+  for (const [address, rules] of wanted) {
+    const { acl, counts } = runs.get(address)!;
+    const peaks = new Map<string, { peak: number; windowSec: number }>();
+    for (const [rule, windowSec] of rules) {
+      const counter = acl.rules.find((r) => r.name === rule)?.rateCounter;
+      const peak = counter ? counts.peaks.get(counter) : undefined;
+      if (peak) peaks.set(rule, { peak, windowSec });
     }
+    out.set(address, peaks);
   }
   return out;
+}
+
+/** Who "sent N requests" at the peak, by the rate-based rule's aggregation key type. */
+const RATE_KEY_SUBJECTS: Record<string, string> = { IP: "the busiest IP", FORWARDED_IP: "the busiest forwarded IP", CUSTOM_KEYS: "the busiest aggregation key", CONSTANT: "all requests together" };
+
+/** A RateState that also keeps the highest count each rate-based rule reached. */
+class PeakRateState extends RateState {
+  readonly peaks = new Map<string, number>();
+
+  override count(rule: string, key: string, ts: number, windowMs: number, record?: object): number {
+    const n = super.count(rule, key, ts, windowMs, record);
+    if (n > (this.peaks.get(rule) ?? 0)) this.peaks.set(rule, n);
+    return n;
+  }
 }
 
 function whyNotExact(v: Verification, expected: number): string {
@@ -250,11 +274,11 @@ function writeException(p: LogsPattern, change: ExceptionChange, acl: AclConfig,
   const location = ruleLocation(model, acl, change.aclRule);
   const rule = rulesOf(acl.values).find((r) => r.name === change.aclRule)!;
   if (change.kind === "rate-limit") {
-    const why = `the busiest IP sent ${change.peak} requests within ${change.windowSec} s; ${RATE_MARGIN * 100}% above that`;
+    const why = `${RATE_KEY_SUBJECTS[change.keyType] ?? `the busiest ${change.keyType} key`} sent ${change.peak} requests within ${change.windowSec} s; ${RATE_MARGIN * 100}% above that`;
     const out: PatternException = {
       hcl: [`# Rule "${change.aclRule}", rate_based_statement (it covers every pattern this rule blocked): ${why}`, `limit = ${change.limit}`].join("\n"),
-      // The construct and the module count per IP over 5 minutes: their prop is the same limit only for that window.
-      ...(change.windowSec === 300 ? { cdktf: `rateLimit: ${change.limit}, // ${why}`, module: `rate_limit = ${change.limit} # ${why}` } : {}),
+      // The construct and the module count per IP over 5 minutes: their prop is the same limit only for that.
+      ...(change.windowSec === 300 && change.keyType === "IP" ? { cdktf: `rateLimit: ${change.limit}, // ${why}`, module: `rate_limit = ${change.limit} # ${why}` } : {}),
     };
     if (location) out.location = location;
     return out;

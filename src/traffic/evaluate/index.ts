@@ -58,6 +58,8 @@ interface CompiledRule {
   name: string;
   labels: string[];
   run(req: Request, rate: RateState): RuleResult;
+  /** A rate-based rule's counter in RateState. */
+  rateCounter?: string;
 }
 
 export interface CompiledAcl {
@@ -208,7 +210,7 @@ function compileRule(rule: Obj, path: string, acl: AclConfig, knowledge: LoggedK
   }
 
   const rb = first(statement, "rate_based_statement");
-  if (rb) return { name, labels, run: rateBased(rb, name, action, ctx, same ? knowledge : null) };
+  if (rb) return { name, labels, run: rateBased(rb, name, action, ctx, same ? knowledge : null), rateCounter: rateCounterId(ctx.path, name) };
 
   const test: Compiled = compileStatement(statement, ctx);
   // An unchanged rule whose match the record cannot decide (a body) but the log recorded: the logged outcome,
@@ -294,7 +296,7 @@ function rateBased(rb: Obj, name: string, action: { action: string; responseCode
   const scopeDown = first(rb, "scope_down_statement");
   const scope = scopeDown ? compileStatement(scopeDown, { ...ctx, path: `${ctx.path}.rate_based_statement.0.scope_down_statement.0`, logged: null, whole: false }) : null;
   const key = aggregationKey(rb);
-  const id = `${ctx.path}:${name}`;
+  const id = rateCounterId(ctx.path, name);
   const result = resultsOf(action);
   return (req, rate) => {
     const out = (m: Match): RuleResult => result[m];
@@ -317,6 +319,8 @@ function rateBased(rb: Obj, name: string, action: { action: string; responseCode
     return out(n > limit ? YES : NO);
   };
 }
+
+const rateCounterId = (statementPath: string, name: string): string => `${statementPath}:${name}`;
 
 /** The aggregation key of a request, or a direct outcome (forwarded IP fallback, a missing custom key). */
 function aggregationKey(rb: Obj): (req: Request) => string | Match {
