@@ -8,7 +8,7 @@ import { loadInputAsync } from "./load";
 import type { CheckResult, Finding, FindingTraffic, InputSummary, Notice } from "./findings";
 import type { InputKind, LoadedInput } from "./model";
 import { allRules, findRule, optionValueProblem, SEVERITY_RANK, unknownOptionProblem, type Severity } from "./rules";
-import { joinTraffic, type TrafficOptions } from "./traffic/check-traffic";
+import type { TrafficOptions } from "./traffic/check-traffic";
 
 export type { CheckResult, Finding, InputSummary, Notice } from "./findings";
 
@@ -51,7 +51,12 @@ export async function check(paths: string[], options: CheckOptions = {}): Promis
   for (const path of paths) {
     const loaded = await loadInputAsync(path, { kind: options.kind, source: options.source, streamAbove: options.streamAbove });
     const summary: InputSummary = { path, kind: loaded.kind, resources: loaded.resourceCount, checked: loaded.model.resources.length, types: countTypes(loaded), ...(loaded.notes ? { notes: loaded.notes } : {}) };
-    if (options.traffic?.length) summary.traffic = await joinTraffic(loaded, options.traffic, options);
+    if (options.traffic?.length) {
+      // The log reader and the request evaluator are loaded only when there are logs to replay.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { joinTraffic } = require("./traffic/check-traffic") as typeof import("./traffic/check-traffic");
+      summary.traffic = await joinTraffic(loaded, options.traffic, options);
+    }
     inputs.push(summary);
     const own = checkModel(loaded, options, only, skip);
     notices.push(...applySuppressions(own, loaded, new Set(rules), options.today));

@@ -9,7 +9,7 @@ import { readConfig } from "./waivers";
 import { readBaseline, writeBaseline } from "./baseline";
 import { formatRulesDoc } from "./report/rules-doc";
 import { allRules, findRule, unknownOptionProblem } from "./rules";
-import { LOGS_USAGE, runLogs } from "./traffic/logs-command";
+import { LOGS_USAGE } from "./traffic/logs-usage";
 import { oneOf, parse, ProgressLine } from "./command-line";
 
 const USAGE = `Usage: wafguard <command> [options]
@@ -76,8 +76,12 @@ async function run(argv: string[]): Promise<number> {
       return runExplain(rest);
     case "model":
       return runModel(rest);
-    case "logs":
+    case "logs": {
+      // The log analysis is loaded only for this command: a check does not pay for its start-up.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { runLogs } = require("./traffic/logs-command") as typeof import("./traffic/logs-command");
       return await runLogs(rest);
+    }
     case "--version":
     case "-v":
       process.stdout.write(`${version()}\n`);

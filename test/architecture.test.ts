@@ -1,5 +1,6 @@
 /** The architecture stays easy to see: no module of src/ imports itself back through another. */
 import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { ROOT } from "./helpers";
@@ -48,5 +49,17 @@ describe("architecture", () => {
     };
     for (const file of graph.keys()) visit(file, []);
     assert.deepEqual(cycles, []);
+  });
+
+  it("a plan check loads neither the .tf, CDKTF, traffic and logs code nor yaml (start-up)", () => {
+    // What a check of a small plan costs is mostly start-up: modules for other inputs and commands are
+    // required where they are used. Listed from a real run of the CLI, so a new eager import shows here.
+    const script = `require(${JSON.stringify(join(ROOT, "dist", "src", "cli.js"))}).main(["check", ${JSON.stringify(join(ROOT, "examples", "broken", "plan.json"))}, "--format", "json"])
+      .then(() => process.stderr.write(JSON.stringify(Object.keys(require.cache))))`;
+    const run = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
+    const loaded = (JSON.parse(run.stderr) as string[]).map((f) => relative(ROOT, f));
+    assert.ok(loaded.includes(join("dist", "src", "load", "plan.js")), "the run did not check the plan");
+    const unneeded = loaded.filter((f) => /^dist\/src\/(traffic\/(?!logs-usage)|load\/terraform\/|load\/cdktf)|^node_modules\/yaml\//.test(f));
+    assert.deepEqual(unneeded, []);
   });
 });

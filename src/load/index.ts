@@ -14,8 +14,6 @@ import { scanBlockLocations } from "./block-locations";
 import { streamPlanDocument } from "./plan-stream";
 import { scanPlanDocument } from "./plan-scan";
 import { JsonScanner, ScanError } from "./json-scanner";
-import { loadHclDirectory } from "./terraform/hcl";
-import { loadCdktf } from "./cdktf";
 
 /**
  * Above this size a plan is scanned, below it parsed whole (both give the same Model). JSON.parse is
@@ -61,12 +59,18 @@ export function loadInput(path: string, options: LoadOptions = {}): LoadedInput 
     case "plan":
       return withSourceLocations(loadPlanFile(path, options.scanAbove ?? SCAN_ABOVE_BYTES, options.types ?? modelTypes()), options.source);
     case "hcl": {
+      // The HCL and CDKTF loaders are loaded when used: a plan check does not pay for their start-up.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { loadHclDirectory } = require("./terraform/hcl") as typeof import("./terraform/hcl");
       const loaded = loadHclDirectory(statSync(path).isDirectory() ? path : dirname(path), options.types ?? modelTypes());
       assertUniqueConfigAddresses(loaded.path, loaded.model.resources);
       return loaded;
     }
-    case "cdktf":
+    case "cdktf": {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { loadCdktf } = require("./cdktf") as typeof import("./cdktf");
       return loadCdktf(path, options.types ?? modelTypes());
+    }
   }
 }
 

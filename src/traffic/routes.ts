@@ -3,7 +3,6 @@
  * templates come from the configuration (aws_api_gateway_resource path_part chains, or the OpenAPI
  * `body` of aws_api_gateway_rest_api); without them, ID-like segments are collapsed.
  */
-import { parse as parseYaml } from "yaml";
 import type { Model, ModelResource } from "../model";
 
 export interface Route {
@@ -87,6 +86,12 @@ function openApiPaths(body: string): string[] {
   }
   const paths = (doc as { paths?: unknown } | null)?.paths;
   return paths && typeof paths === "object" ? Object.keys(paths).filter((p) => p.startsWith("/")) : [];
+}
+
+/** yaml is loaded only for a YAML OpenAPI body: it is the largest part of wafguard's start-up. */
+function parseYaml(text: string): unknown {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require("yaml") as typeof import("yaml")).parse(text);
 }
 
 function normalizeTemplate(t: string): string {
