@@ -7,6 +7,8 @@
 import { formatKey, formatModule, moduleConfigPath, parseModuleAddress, type Key, type ModuleStep } from "../address";
 import { emptyModule, providerRegion, type ConfigModule, type ConfigReference, type Configuration } from "../config-references";
 import { buildEdges } from "../edges";
+import { STATIC_BLOCKS_BEFORE } from "./hcl-syntax";
+import { isSet } from "./values";
 import { Budget, containsUnknown, EvalLimitError, evaluate, isExpression, isUnknown, referencesIn, UNKNOWN, type Scope } from "./expressions";
 import { InputError } from "../../errors";
 import { relative } from "node:path";
@@ -309,36 +311,62 @@ function expandBody(node: unknown, scope: Scope, path: string, unknown: string[]
     }
     return stripUnknown(value, path, unknown);
   }
+  const dynamic = dynamicBlocks(node.dynamic);
   const out: Json = {};
   for (const [k, v] of Object.entries(node)) {
     if (k === "dynamic" || (top && META_ARGUMENTS.has(k))) continue;
+    if (dynamic.has(k) && Array.isArray(v)) continue; // expanded below, with the dynamic blocks of its type
     const value = expandBody(v, scope, at(k), unknown);
     if (value !== undefined) setOwn(out, k, value);
   }
-  for (const group of asList(node.dynamic)) {
+  for (const [name, specs] of dynamic) {
+    // Terraform expands a dynamic block where it is written among the static blocks of its type.
+    const statics = Array.isArray(node[name]) ? (node[name] as unknown[]) : [];
+    const blocks: unknown[] = [];
+    let next = 0;
+    const staticsUpTo = (end: number) => {
+      for (; next < end; next++) blocks.push(expandBody(statics[next], scope, at(`${name}.${blocks.length}`), unknown));
+    };
+    for (const spec of specs) {
+      staticsUpTo(Math.min(spec[STATIC_BLOCKS_BEFORE] ?? statics.length, statics.length));
+      // `iterator = t` is a bare name; the native syntax reader hands it over as the expression "${t}"
+      const iterator = typeof spec.iterator === "string" ? spec.iterator.replace(/^\$\{\s*([A-Za-z_][\w-]*)\s*\}$/, "$1") : name;
+      const items = evaluate(spec.for_each, scope);
+      const content = asList(spec.content)[0];
+      if (containsUnknown(items) || !isObject(content)) {
+        unknown.push(at(name));
+        continue;
+      }
+      // A list's elements are keyed by index, a set's by themselves, a map's by its keys.
+      const entries: Array<[unknown, unknown]> = Array.isArray(items) ? items.map((v, i) => [isSet(items) ? v : i, v]) : isObject(items) ? Object.entries(items) : [];
+      scope.budget?.blocks(entries.length);
+      for (const [key, value] of entries) {
+        const inner: Scope = { ...scope, iterators: { ...scope.iterators, [iterator]: { key, value } } };
+        blocks.push(expandBody(content, inner, at(`${name}.${blocks.length}`), unknown));
+      }
+    }
+    staticsUpTo(statics.length);
+    setOwn(out, name, blocks);
+  }
+  return out;
+}
+
+type DynamicSpec = Json & { [STATIC_BLOCKS_BEFORE]?: number };
+
+/** The `dynamic` blocks of a body by the type they generate, in the order written. */
+function dynamicBlocks(groups: unknown): Map<string, DynamicSpec[]> {
+  const byType = new Map<string, DynamicSpec[]>();
+  for (const group of asList(groups)) {
     if (!isObject(group)) continue;
     for (const [name, specs] of Object.entries(group)) {
       for (const spec of asList(specs)) {
         if (!isObject(spec)) continue;
-        const iterator = typeof spec.iterator === "string" ? spec.iterator : name;
-        const items = evaluate(spec.for_each, scope);
-        const content = asList(spec.content)[0];
-        if (containsUnknown(items) || !isObject(content)) {
-          unknown.push(at(name));
-          continue;
-        }
-        const blocks = Array.isArray(out[name]) ? (out[name] as unknown[]) : [];
-        const entries: Array<[string | number, unknown]> = Array.isArray(items) ? items.map((v, i) => [i, v]) : isObject(items) ? Object.entries(items) : [];
-        scope.budget?.blocks(entries.length);
-        for (const [key, value] of entries) {
-          const inner: Scope = { ...scope, iterators: { ...scope.iterators, [iterator]: { key, value } } };
-          blocks.push(expandBody(content, inner, at(`${name}.${blocks.length}`), unknown));
-        }
-        setOwn(out, name, blocks);
+        if (!byType.has(name)) byType.set(name, []);
+        byType.get(name)!.push(spec);
       }
     }
   }
-  return out;
+  return byType;
 }
 
 /** Unknown parts of an evaluated value (a list with one unknown element) are left out and recorded. */

@@ -55,7 +55,7 @@ export interface Scope {
   /** count.index */
   count?: number;
   /** dynamic block iterators: name → { key, value } */
-  iterators?: Record<string, { key: string | number; value: unknown }>;
+  iterators?: Record<string, { key: unknown; value: unknown }>;
   /** path.module, path.root, path.cwd */
   path?: { module: string; root: string; cwd: string };
   budget?: Budget;

@@ -27,6 +27,13 @@ export type TemplatePart =
   | { k: "if"; test: Node; then: TemplatePart[]; else: TemplatePart[] }
   | { k: "for"; keyVar: string | null; valVar: string; coll: Node; body: TemplatePart[] };
 
+/**
+ * On the body of a `dynamic "X"` block: how many static X blocks come before it in the same body.
+ * Terraform expands a dynamic block where it is written, among the static blocks of its type; the
+ * JSON shape groups those apart, so the place is kept here (a symbol: invisible to JSON and copies).
+ */
+export const STATIC_BLOCKS_BEFORE = Symbol("static blocks before");
+
 export class SyntaxError extends Error {
   /** Offset in the parsed text, where known. */
   pos?: number;
@@ -348,6 +355,10 @@ class Parser {
       }
       if (!Array.isArray(holder[key])) holder[key] = [];
       (holder[key] as unknown[]).push(body);
+      if (name === "dynamic" && labels.length === 1) {
+        const before = Object.prototype.hasOwnProperty.call(out, labels[0]) && Array.isArray(out[labels[0]]) ? (out[labels[0]] as unknown[]).length : 0;
+        Object.defineProperty(body, STATIC_BLOCKS_BEFORE, { value: before });
+      }
     }
     this.depth--;
     return out;

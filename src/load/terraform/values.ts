@@ -120,6 +120,16 @@ export function unifyPrimitives(items: unknown[]): unknown[] {
   throw new EvalError("all elements must have the same type");
 }
 
+/**
+ * Marks an array made by makeSet. Sets are arrays here (every function reading a list reads them),
+ * but a dynamic block iterates a set with each element as its key, where a list gives the index.
+ */
+const SET = Symbol("set");
+
+export function isSet(value: unknown): boolean {
+  return Array.isArray(value) && (value as { [SET]?: true })[SET] === true;
+}
+
 /** A set: converted to one type, unique, in cty's order (strings lexical, numbers ascending). */
 export function makeSet(items: unknown[]): unknown[] {
   if (items.some((x) => x === UNKNOWN)) return items; // order not known; kept as given
@@ -129,6 +139,7 @@ export function makeSet(items: unknown[]): unknown[] {
   if (out.every((x) => typeof x === "string")) (out as string[]).sort(compareStrings);
   else if (out.every((x) => typeof x === "number")) (out as number[]).sort((a, b) => a - b);
   else if (out.every((x) => typeof x === "boolean")) out.sort((a, b) => Number(a) - Number(b));
+  Object.defineProperty(out, SET, { value: true });
   return out;
 }
 
