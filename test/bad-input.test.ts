@@ -3,6 +3,8 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { InputError } from "../src/errors";
+import { loadInput } from "../src/load";
 import { planFixture, runCli, tempFile } from "./helpers";
 
 function expectFailure(args: string[], pattern: RegExp) {
@@ -50,6 +52,30 @@ describe("bad input", () => {
 
   it("an empty file", () => {
     expectFailure(["check", tempFile("plan.json", "  \n")], /is empty/);
+  });
+
+  describe("plans whose resources are not what Terraform writes (parsed whole and scanned alike)", () => {
+    const broken = (edit: (p: { resource_changes: Array<Record<string, unknown>> } & Record<string, unknown>) => void) => {
+      const p = plan();
+      edit(p);
+      return tempFile("plan.json", JSON.stringify(p));
+    };
+    const cases: Array<[string, string, RegExp]> = [
+      ["resource_changes is not an array", broken((p) => (p.resource_changes = "oops" as never)), /resource_changes is "oops" \(a string\), not an array/],
+      ["an element is null", broken((p) => p.resource_changes.push(null as never)), /resource_changes\[\d+\] is null, not an object/],
+      ["a type that is a number", broken((p) => (p.resource_changes[0].type = 5)), /has type 5 \(a number\), not a string/],
+      ["a resource without a type", broken((p) => delete p.resource_changes[0].type), /has no type/],
+      ["change.after a string", broken((p) => ((p.resource_changes[0].change as Record<string, unknown>).after = "x")), /change\.after is "x" \(a string\), not an object or null/],
+      ["change an array", broken((p) => (p.resource_changes[0].change = [])), /change is an array, not an object/],
+      ["planned_values resources an object", broken((p) => ((p.planned_values as { root_module: Record<string, unknown> }).root_module.resources = {})), /planned_values\.root_module\.resources is an object, not an array/],
+    ];
+    for (const [what, path, message] of cases) {
+      it(what, () => {
+        expectFailure(["check", path], message);
+        // the scanner (plans over 8 MiB) must refuse the same plans, not skim past them
+        assert.throws(() => loadInput(path, { scanAbove: 0 }), (e: Error) => e instanceof InputError && message.test(e.message));
+      });
+    }
   });
 
   it("JSON that is not a plan", () => {

@@ -9,7 +9,7 @@ import { decodeText, parseJson, readInputBytes } from "./json-file";
 import { openProblem } from "./read-file";
 import { assertUniqueConfigAddresses, assertUniquePlanAddresses } from "./unique-addresses";
 import { moduleConfigPath, parseModuleAddress } from "./address";
-import { assertPlan, planToModel } from "./plan";
+import { assertPlan, assertPlanResources, planToModel } from "./plan";
 import { scanBlockLocations } from "./block-locations";
 import { streamPlanDocument } from "./plan-stream";
 import { scanPlanDocument } from "./plan-scan";
@@ -47,6 +47,7 @@ export async function loadInputAsync(path: string, options: LoadOptions = {}): P
   const types = options.types ?? modelTypes();
   const { doc, resourceChanges } = await streamPlanDocument(path, types);
   assertPlan(path, doc);
+  assertPlanResources(path, doc, types);
   const { model } = planToModel(doc, types, modelAttributes(), resourceChanges);
   assertUniquePlanAddresses(path, model.resources);
   return withSourceLocations({ path, kind: "plan", model, resourceCount: resourceChanges }, options.source);
@@ -100,6 +101,7 @@ function loadPlanFile(path: string, scanAbove: number, types: ReadonlySet<string
   const bytes = readInputBytes(path);
   const doc = readPlanDocument(path, bytes, bytes.length > scanAbove, types);
   assertPlan(path, doc);
+  assertPlanResources(path, doc, types);
   const { model, resourceCount } = planToModel(doc, types, modelAttributes());
   assertUniquePlanAddresses(path, model.resources);
   return { path, kind: "plan", model, resourceCount };

@@ -118,6 +118,11 @@ export class JsonScanner {
     }
   }
 
+  /** Whether the value at `start` (noted by memberOffsets) is a string. */
+  isString(start: number): boolean {
+    return this.buf[start] === QUOTE;
+  }
+
   /** The string at `start` (a value noted by memberOffsets) if it is one of `names`, else null; no string is made for others. */
   stringIn(start: number, names: readonly string[]): string | null {
     if (this.buf[start] !== QUOTE) return null;

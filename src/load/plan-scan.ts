@@ -9,6 +9,7 @@
  */
 import type { ModelAttributes } from "../rules";
 import { JsonScanner } from "./json-scanner";
+import { SKIMMED } from "./plan";
 
 type Json = Record<string, unknown>;
 
@@ -19,7 +20,7 @@ type ResourceKind = "change" | "state";
 const MAX_MODULE_DEPTH = 64;
 const MAX_CONFIG_DEPTH = 32;
 /** What an irrelevant resource leaves: an object, so that plan.ts counts it (shared: nothing reads into it). */
-const IRRELEVANT = Object.freeze({});
+const IRRELEVANT = Object.freeze({ [SKIMMED]: true });
 const CONFIG_RESOURCE_KEYS = new Set(["mode", "type", "name", "provider_config_key", "for_each_expression"]);
 
 export function scanPlanDocument(bytes: Buffer, keepTypes: ReadonlySet<string>, attributes: ModelAttributes): unknown {
@@ -81,12 +82,14 @@ class PlanReader {
   /** A resource in resource_changes ("change") or in a module of planned_values or prior_state ("state"). */
   private resource(kind: ResourceKind): unknown {
     if (this.s.peek() !== 0x7b) return this.s.parse();
+    const start = this.s.pos;
     const members = this.offsets;
     const count = this.s.memberOffsets(members);
     const type = this.relevantType(members, count);
+    if (type === undefined) return this.at(start, () => this.s.parse()); // no type: whole, for plan.ts to refuse
     if (type === null) {
       const moduleAddress = this.member(members, count, "module_address");
-      return typeof moduleAddress === "string" ? { module_address: moduleAddress } : IRRELEVANT;
+      return typeof moduleAddress === "string" ? { module_address: moduleAddress, [SKIMMED]: true } : IRRELEVANT;
     }
     const keep = this.attributes.get(type) ?? null;
     const values = kind === "change" ? "change" : "values";
@@ -142,7 +145,7 @@ class PlanReader {
     const members = this.offsets;
     const count = this.s.memberOffsets(members);
     const type = this.relevantType(members, count);
-    if (type === null) return IRRELEVANT;
+    if (type == null) return IRRELEVANT;
     const keep = this.attributes.get(type) ?? null;
     const out: Json = {};
     for (let m = 0; m < count; m += 3) {
@@ -153,13 +156,16 @@ class PlanReader {
     return out;
   }
 
-  /** The object's `type` if it is one the rules read (compared as bytes: no string for the others). */
-  private relevantType(members: number[], count: number): string | null {
+  /**
+   * The object's `type` if it is one the rules read (compared as bytes: no string for the others), null
+   * for another string, undefined when it has no `type` or a type that is not a string.
+   */
+  private relevantType(members: number[], count: number): string | null | undefined {
     for (let m = count - 3; m >= 0; m -= 3) {
       // the last `type` counts, as in JSON.parse
-      if (this.s.keyIs(members[m], members[m + 1], "type")) return this.s.stringIn(members[m + 2], this.typeList);
+      if (this.s.keyIs(members[m], members[m + 1], "type")) return this.s.isString(members[m + 2]) ? this.s.stringIn(members[m + 2], this.typeList) : undefined;
     }
-    return null;
+    return undefined;
   }
 
   /** The value of the last member named `key` (JSON.parse keeps the last of a repeated key). */
