@@ -76,11 +76,24 @@ export function ruleOptions(): Map<string, { description: string; rules: string[
   return out;
 }
 
-/** The reason `value` does not fit option `name`: a number where its declared default is one. */
+/**
+ * What each numeric option may be. The rule's METADATA says what the option means and its default;
+ * the range lives here, beside the check (a test holds every declared option to having one).
+ */
+export const OPTION_RANGES: Record<string, { min: number; max?: number; integer?: boolean; what: string }> = {
+  "rate-threshold": { min: 1, integer: true, what: "a whole number of requests, at least 1" },
+  "traffic-block-share": { min: 0, max: 1, what: "a share between 0 and 1, such as 0.001 for 0.1%" },
+};
+
+/** The reason `value` does not fit option `name`: a number in the option's range. */
 export function optionValueProblem(name: string, value: unknown): string | undefined {
   const declared = /\(default (-?\d+(?:\.\d+)?)\)\s*$/.exec(ruleOptions().get(name)?.description ?? "");
-  if (declared && (typeof value !== "number" || !Number.isFinite(value))) return `option "${name}" must be a number (default ${declared[1]}), not ${JSON.stringify(value)}`;
-  return undefined;
+  const range = OPTION_RANGES[name];
+  if (!declared && !range) return undefined;
+  const shown = typeof value === "number" ? String(value) : JSON.stringify(value) ?? String(value);
+  const what = range?.what ?? "a number";
+  const fits = typeof value === "number" && Number.isFinite(value) && (!range || (value >= range.min && (range.max === undefined || value <= range.max) && (!range.integer || Number.isInteger(value))));
+  return fits ? undefined : `option "${name}" must be ${what}${declared ? ` (default ${declared[1]})` : ""}, not ${shown}`;
 }
 
 /** The reason `name` is not an option, naming the known ones; undefined when it is one. */

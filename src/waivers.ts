@@ -85,7 +85,7 @@ export function configFromData(where: string, data: unknown): Config {
   if (unknownKeys.length) fail(`unknown key "${unknownKeys[0]}" (expected options, waivers)`);
 
   const options = root.options ?? {};
-  if (typeof options !== "object" || Array.isArray(options) || options === null) fail("`options` must be a mapping");
+  if (typeof options !== "object" || options === null || ![Object.prototype, null].includes(Object.getPrototypeOf(options))) fail("`options` must be a mapping");
   for (const [key, value] of Object.entries(options as Record<string, unknown>)) {
     const problem = unknownOptionProblem(key) ?? optionValueProblem(key, value);
     if (problem) fail(`options: ${problem}`);

@@ -3,7 +3,7 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ruleOptions } from "../src/rules";
+import { OPTION_RANGES, ruleOptions } from "../src/rules";
 import { checkJson, planFixture, ROOT, runCli, tempFile } from "./helpers";
 
 const plan = join(ROOT, "examples/broken/plan.json");
@@ -59,12 +59,36 @@ describe("rule options", () => {
   it("an option value of the wrong kind is exit 2 naming the option, from the flag and from the file", () => {
     const flag = runCli(["check", join(ROOT, "examples", "fixed", "plan.json"), "--option", "rate-threshold=abc"]);
     assert.equal(flag.status, 2);
-    assert.equal(flag.stderr, 'wafguard: option "rate-threshold" must be a number (default 500), not "abc"\n');
+    assert.equal(flag.stderr, 'wafguard: option "rate-threshold" must be a whole number of requests, at least 1 (default 500), not "abc"\n');
     const dir = mkdtempSync(join(tmpdir(), "wafguard-test-"));
     writeFileSync(join(dir, ".wafguard.yml"), "options:\n  traffic-block-share: lots\n");
     const file = runCli(["check", join(ROOT, "examples", "fixed", "plan.json")], { cwd: dir });
     assert.equal(file.status, 2);
-    assert.match(file.stderr, /^wafguard: \.wafguard\.yml: options: option "traffic-block-share" must be a number \(default 0\.001\), not "lots"\n$/);
+    assert.match(file.stderr, /^wafguard: \.wafguard\.yml: options: option "traffic-block-share" must be a share between 0 and 1, such as 0\.001 for 0\.1% \(default 0\.001\), not "lots"\n$/);
+  });
+
+  it("an option value out of its range is exit 2 naming it, with or without logs to replay, and in the file's name", () => {
+    const plan = join(ROOT, "examples", "fixed", "plan.json");
+    for (const [pair, shown] of [["rate-threshold=-5", "-5"], ["rate-threshold=1.5", "1.5"], ["rate-threshold=0", "0"], ["traffic-block-share=2", "2"], ["traffic-block-share=-0.1", "-0.1"]]) {
+      const r = runCli(["check", plan, "--option", pair]);
+      assert.equal(r.status, 2, pair);
+      assert.match(r.stderr, new RegExp(`^wafguard: option "${pair.split("=")[0]}" must be .*, not ${shown.replace(".", "\\.")}\n$`), pair);
+    }
+    const dir = mkdtempSync(join(tmpdir(), "wafguard-test-"));
+    for (const [yaml, shown] of [["rate-threshold: -5", "-5"], ["rate-threshold: .inf", "Infinity"], ["rate-threshold: .nan", "NaN"]]) {
+      writeFileSync(join(dir, ".wafguard.yml"), `options:\n  ${yaml}\n`);
+      const r = runCli(["check", plan], { cwd: dir });
+      assert.equal(r.status, 2, yaml);
+      assert.match(r.stderr, new RegExp(`^wafguard: \\.wafguard\\.yml: options: option "rate-threshold" must be a whole number of requests, at least 1 \\(default 500\\), not ${shown}\n$`), yaml);
+    }
+    writeFileSync(join(dir, ".wafguard.yml"), "options: !!set {a, b}\n");
+    const set = runCli(["check", plan], { cwd: dir });
+    assert.equal(set.status, 2);
+    assert.match(set.stderr, /^wafguard: \.wafguard\.yml: `options` must be a mapping\n$/);
+  });
+
+  it("every option a rule declares has a range here", () => {
+    assert.deepEqual([...ruleOptions().keys()].sort(), Object.keys(OPTION_RANGES).sort());
   });
 
   it("RULES.md lists a rule's options", () => {

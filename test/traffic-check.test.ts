@@ -261,8 +261,8 @@ describe("check --traffic", function () {
     });
 
     it("a traffic-block-share that is not a share", () => {
-      expectFailure(LOGS, /option "traffic-block-share" must be a number \(default 0\.001\), not "1%"/, ["--option", "traffic-block-share=1%"]);
-      expectFailure(LOGS, /traffic-block-share must be a share between 0 and 1/, ["--option", "traffic-block-share=2"]);
+      expectFailure(LOGS, /option "traffic-block-share" must be a share between 0 and 1, such as 0\.001 for 0\.1% \(default 0\.001\), not "1%"/, ["--option", "traffic-block-share=1%"]);
+      expectFailure(LOGS, /option "traffic-block-share" must be a share between 0 and 1.*, not 2$/, ["--option", "traffic-block-share=2"]);
     });
   });
 

@@ -10,10 +10,9 @@ import type { LoadedInput } from "../model";
 import { readWafLogs } from "./read-logs";
 import { replayChange } from "./replay";
 
-export const BLOCK_SHARE_OPTION = "traffic-block-share";
 
 export interface TrafficOptions {
-  /** Rule options: `traffic-block-share` is checked here, where it means something. */
+  /** Rule options (checked where they are read: rules.ts, optionValueProblem). */
   options?: Record<string, unknown>;
   /** One line for the user (the CLI prints it on stderr). */
   onNotice?: (message: string) => void;
@@ -21,7 +20,6 @@ export interface TrafficOptions {
 }
 
 export async function joinTraffic(loaded: LoadedInput, paths: string[], options: TrafficOptions = {}): Promise<InputTraffic> {
-  checkBlockShare(options.options);
   const report = await replayChange(loaded.model, readWafLogs(paths, { onProgress: options.onProgress }));
   if (report.records === 0) {
     throw new UsageError(`${paths.join(", ")}: no AWS WAF log records found (expected .log, .json, .jsonl or .gz files of WAF log records, or a directory of them)`);
@@ -47,13 +45,6 @@ export async function joinTraffic(loaded: LoadedInput, paths: string[], options:
   return { files: report.files, records: report.records, matched, unmatched, notes };
 }
 
-function checkBlockShare(options: Record<string, unknown> | undefined): void {
-  const share = options?.[BLOCK_SHARE_OPTION];
-  if (share === undefined) return;
-  if (typeof share !== "number" || !(share >= 0 && share <= 1)) {
-    throw new UsageError(`option ${BLOCK_SHARE_OPTION} must be a share between 0 and 1, such as 0.001 for 0.1% (got ${JSON.stringify(share)})`);
-  }
-}
 
 function list(items: string[]): string {
   return items.length <= 3 ? items.join(", ") : `${items.slice(0, 3).join(", ")} and ${items.length - 3} more`;
