@@ -41,7 +41,7 @@ export function writeBaseline(file: string, findings: Finding[]): number {
 }
 
 export function readBaseline(file: string): Set<string> {
-  const text = readRegularFile(file, 64 * MIB).toString("utf8");
+  const text = readRegularFile(file, 64 * MIB).toString("utf8").replace(/^\uFEFF/, ""); // a BOM, as Windows editors write
   let doc: unknown;
   try {
     doc = JSON.parse(text);

@@ -4,7 +4,7 @@ import { UsageError } from "./errors";
 import { loadInput } from "./load";
 import type { InputKind } from "./model";
 import { FORMATS, formatReport, type Format } from "./report";
-import { writeReportFile } from "./report/output-file";
+import { assertWritableReportFile, writeReportFile } from "./report/output-file";
 import { readConfig } from "./waivers";
 import { readBaseline, writeBaseline } from "./baseline";
 import { formatRulesDoc } from "./report/rules-doc";
@@ -67,6 +67,10 @@ export async function main(argv: string[]): Promise<number> {
 
 async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if ((command === "check" || command === "logs") && rest.some((a) => a === "--help" || a === "-h")) {
+    process.stdout.write(`${command === "logs" ? LOGS_USAGE : USAGE}\n`);
+    return 0;
+  }
   switch (command) {
     case "check":
       return await runCheck(rest);
@@ -116,8 +120,9 @@ async function runCheck(args: string[]): Promise<number> {
     traffic: { type: "string", multiple: true },
     "no-color": { type: "boolean" },
   });
-  for (const flag of ["source", "output", "waivers"] as const) {
-    if (values[flag] === "") throw new UsageError(`--${flag} needs a path (got an empty one)`);
+  for (const flag of ["source", "output", "waivers", "baseline", "create-baseline"] as const) {
+    const given = values[flag];
+    if (given === "" || (Array.isArray(given) && given.includes(""))) throw new UsageError(`--${flag} needs a path (got an empty one)`);
   }
   const kind = oneOf("--input", values.input as string | undefined, INPUT_KINDS);
   const format = oneOf("--format", values.format as string, FORMATS) as Format;
@@ -126,7 +131,9 @@ async function runCheck(args: string[]): Promise<number> {
   const outputs = parseOutputs(values.output as string[] | undefined, format);
   const createBaseline = values["create-baseline"] as string | undefined;
   if (createBaseline && values.baseline) throw new UsageError("--baseline and --create-baseline do not go together: create the baseline once, then check against it");
-  const baseline = values.baseline ? readBaseline(values.baseline as string) : undefined;
+  const baseline = values.baseline !== undefined ? readBaseline(values.baseline as string) : undefined;
+  for (const out of outputs) if (out.file !== undefined) assertWritableReportFile(out.file, "--output");
+  if (createBaseline !== undefined) assertWritableReportFile(createBaseline, "--create-baseline");
   const progress = new ProgressLine();
   const result = await check(positionals.length ? positionals : ["."], {
     kind,

@@ -1,6 +1,6 @@
 /** Bad input: one clear line on stderr naming the file, exit status 2, never a stack trace. */
 import { strict as assert } from "node:assert";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InputError } from "../src/errors";
@@ -76,6 +76,36 @@ describe("bad input", () => {
         assert.throws(() => loadInput(path, { scanAbove: 0 }), (e: Error) => e instanceof InputError && message.test(e.message));
       });
     }
+  });
+
+  describe("report and baseline files are checked before the run, and empty paths refused", () => {
+    const example = "examples/broken/plan.json";
+    it("a directory, a missing directory or an empty name as --output or --create-baseline: no report printed first", () => {
+      const dir = mkdtempSync(join(tmpdir(), "wafguard-out-"));
+      expectFailure(["check", example, "--output", `sarif=${dir}`], new RegExp(`cannot write ${dir} \\(it is a directory\\)`));
+      expectFailure(["check", example, "--create-baseline", dir], new RegExp(`cannot write ${dir} \\(it is a directory\\)`));
+      expectFailure(["check", example, "--output", join(dir, "no", "such", "r.json")], /its directory .* does not exist/);
+      expectFailure(["check", example, "--output", ""], /--output needs a path/);
+      expectFailure(["check", example, "--baseline", ""], /--baseline needs a path/);
+    });
+
+    it("a baseline file with a UTF-8 byte order mark is read", () => {
+      const dir = mkdtempSync(join(tmpdir(), "wafguard-bl-"));
+      const file = join(dir, "baseline.json");
+      assert.equal(runCli(["check", example, "--create-baseline", file]).status, 0);
+      const bom = join(dir, "bom.json");
+      writeFileSync(bom, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(file)]));
+      const r = runCli(["check", example, "--baseline", bom]);
+      assert.equal(r.status, 0, r.stderr);
+    });
+
+    it("check --help and logs --help print their usage and exit 0", () => {
+      for (const command of ["check", "logs"]) {
+        const r = runCli([command, "--help"]);
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stdout, command === "check" ? /^Usage: wafguard/ : /^Options for logs/);
+      }
+    });
   });
 
   it("JSON that is not a plan", () => {

@@ -98,6 +98,7 @@ describe("several reports per run (--output FORMAT=FILE)", () => {
   it("a file that cannot be written is exit 2 naming it", () => {
     const r = runCli(["check", PLAN, "--output", "sarif=/nonexistent/dir/x.sarif"]);
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /^wafguard: cannot write \/nonexistent\/dir\/x\.sarif \(ENOENT\)\n$/);
+    assert.match(r.stderr, /^wafguard: cannot write \/nonexistent\/dir\/x\.sarif \(its directory \/nonexistent\/dir does not exist\)\n$/);
+    assert.equal(r.stdout, "", "checked before the run: no report on the terminal first");
   });
 });

@@ -3,9 +3,35 @@
  * forever, a device swallows the report, and a symlink (which a pull request can commit under the
  * report's name) would write somewhere else; each is refused with one line instead.
  */
-import { closeSync, constants, fstatSync, ftruncateSync, openSync, writeSync } from "node:fs";
+import { accessSync, closeSync, constants, fstatSync, ftruncateSync, lstatSync, openSync, statSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
 import { UsageError } from "../errors";
 import { kindOf } from "../load/read-file";
+
+/**
+ * Refuses, before the run, a report file that writeReportFile would refuse after it: the check's
+ * report must not go to the terminal and then end in "cannot write". Nothing is created or truncated.
+ */
+export function assertWritableReportFile(path: string, flag: string): void {
+  if (path === "") throw new UsageError(`${flag} needs a file name (got an empty one)`);
+  const stats = lstatSync(path, { throwIfNoEntry: false });
+  let why: string | undefined;
+  if (stats?.isSymbolicLink()) why = `it is a symbolic link; ${flag} takes a regular file`;
+  else if (stats?.isDirectory()) why = "it is a directory";
+  else if (stats && !stats.isFile()) why = `it is ${kindOf(stats)}; ${flag} takes a regular file`;
+  else {
+    const target = stats ? path : dirname(path);
+    if (!stats && !statSync(target, { throwIfNoEntry: false })?.isDirectory()) why = `its directory ${target} does not exist`;
+    else {
+      try {
+        accessSync(target, constants.W_OK);
+      } catch (e) {
+        why = (e as NodeJS.ErrnoException).code ?? "not writable";
+      }
+    }
+  }
+  if (why) throw new UsageError(`cannot write ${path} (${why})`);
+}
 
 export function writeReportFile(path: string, report: string): void {
   let fd: number;
