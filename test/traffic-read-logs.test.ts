@@ -31,6 +31,12 @@ async function failure(paths: string[]): Promise<string> {
 
 const tmp = () => mkdtempSync(join(tmpdir(), "wafguard-logs-"));
 
+/** n records like the fixture's first, each with its own requestId (req-0, req-1, ...) and timestamp. */
+function manyRecords(n: number): Array<Record<string, unknown> & { timestamp: number; httpRequest: Record<string, unknown> }> {
+  const base = JSON.parse(readFileSync(fixture("records.jsonl"), "utf8").split("\n")[0]!) as { timestamp: number; httpRequest: Record<string, unknown> };
+  return Array.from({ length: n }, (_, i) => ({ ...base, timestamp: base.timestamp + i, httpRequest: { ...base.httpRequest, requestId: `req-${i}`, uri: `/CanaryTest/${"x".repeat(600)}` } }));
+}
+
 describe("traffic: reading WAF logs", () => {
   it("one record a line (.jsonl), with file and line of each record", async () => {
     const rs = await readAll([fixture("records.jsonl")]);
@@ -60,6 +66,48 @@ describe("traffic: reading WAF logs", () => {
       assert.fail("expected an InputError");
     } catch (e) {
       assert.match((e as Error).message, /bad\.json:element 2: not a WAF log record/);
+    }
+  });
+  it("a JSON document larger than the whole-read limit is streamed to its end: an array, filter-log-events output, gzipped", async () => {
+    // The limit (64 MiB by default) lowered to 100 bytes; the documents span several 1 MiB reads, so the streamed
+    // part must go on where the buffered part stopped.
+    const d = tmp();
+    const records = manyRecords(3000);
+    writeFileSync(join(d, "array.json"), JSON.stringify(records));
+    writeFileSync(join(d, "events.json"), JSON.stringify({ events: records.map((r) => ({ timestamp: r.timestamp, message: JSON.stringify(r) })) }, null, 1));
+    writeFileSync(join(d, "array.json.gz"), gzipSync(readFileSync(join(d, "array.json"))));
+    assert.ok(readFileSync(join(d, "array.json")).length > 3 * 1024 * 1024);
+    for (const name of ["array.json", "events.json", "array.json.gz"]) {
+      const rs = await readAll([join(d, name)], undefined, 100);
+      assert.equal(rs.length, 3000, name);
+      assert.equal(rs[2999]!.record.httpRequest.requestId, "req-2999", name);
+    }
+  });
+  it("a large JSON document that is truncated or corrupt: one line naming the file, never a crash", async () => {
+    const d = tmp();
+    const records = manyRecords(3000);
+    const array = Buffer.from(JSON.stringify(records));
+    const events = Buffer.from(JSON.stringify({ events: records.map((r) => ({ timestamp: r.timestamp, message: JSON.stringify(r) })) }, null, 1));
+    const cut = (b: Buffer) => b.subarray(0, Math.floor(b.length * 0.7));
+    writeFileSync(join(d, "array.json.gz"), cut(gzipSync(array)));
+    writeFileSync(join(d, "events.json.gz"), cut(gzipSync(events)));
+    writeFileSync(join(d, "array.json"), cut(array));
+    const at = events.indexOf("\n", Math.floor(events.length * 0.7)) + 1; // a line between two events
+    writeFileSync(join(d, "events.json"), Buffer.concat([events.subarray(0, at), Buffer.from("garbage\n"), events.subarray(at)]));
+    for (const [name, message] of [
+      ["array.json.gz", /array\.json\.gz: truncated gzip/],
+      ["events.json.gz", /events\.json\.gz: truncated gzip/],
+      ["array.json", /array\.json: not a JSON array of WAF log records .* after \d+ records/],
+      ["events.json", /events\.json: not a JSON CloudWatch Logs events document .* after \d+ records/],
+    ] as Array<[string, RegExp]>) {
+      try {
+        await readAll([join(d, name)], undefined, 100);
+        assert.fail(`${name}: expected an InputError`);
+      } catch (e) {
+        assert.ok(e instanceof InputError, `${name}: ${String(e)}`);
+        assert.match(e.message, message);
+        assert.doesNotMatch(e.message, /\n/);
+      }
     }
   });
   it("one pretty-printed record (as in AWS's examples)", async () => {

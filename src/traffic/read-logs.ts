@@ -8,7 +8,7 @@
 
 import { createReadStream, promises as fsp, type Stats } from "node:fs";
 import { join } from "node:path";
-import { Readable } from "node:stream";
+import { pipeline, Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import { createGunzip } from "node:zlib";
 import { InputError } from "../errors";
@@ -253,19 +253,23 @@ async function* readDocument(
   const pick = require("stream-json/filters/pick.js").default as { asStream(o?: object): NodeJS.ReadWriteStream };
   /* eslint-enable @typescript-eslint/no-require-imports */
   // A document that fits in memory is parsed whole: it may also be one pretty-printed record.
-  let whole: string | null = head;
+  // Read with next(), not `for await ... break`: a break would close `bytes`, and the streamed
+  // part below would see only what was buffered.
+  let whole = true;
   const buffered: string[] = [head];
   let size = head.length;
-  for await (const chunk of bytes) {
-    const t = decoder.write(chunk);
+  for (;;) {
+    const next = await bytes.next();
+    if (next.done) break;
+    const t = decoder.write(next.value);
     buffered.push(t);
     size += t.length;
     if (size > maxWhole) {
-      whole = null;
+      whole = false;
       break;
     }
   }
-  if (whole !== null) {
+  if (whole) {
     buffered.push(decoder.end());
     let value: unknown;
     try {
@@ -287,18 +291,17 @@ async function* readDocument(
     return;
   }
   const text = (async function* () {
-    yield* buffered;
+    while (buffered.length > 0) yield buffered.shift()!;
     for await (const chunk of bytes) yield decoder.write(chunk);
     yield decoder.end();
   })();
-  const source = Readable.from(text);
-  const items =
-    mode === "array"
-      ? source.pipe(streamArray.withParserAsStream())
-      : source.pipe(parser.asStream()).pipe(pick.asStream({ filter: "events" })).pipe(streamArray.asStream());
+  // pipeline, not pipe: an error in any stage (a corrupt gzip in the source, a parser error before
+  // pick) destroys every stage with it, so the loop below throws it instead of an unhandled 'error'.
+  const stages: NodeJS.ReadWriteStream[] = mode === "array" ? [streamArray.withParserAsStream()] : [parser.asStream(), pick.asStream({ filter: "events" }), streamArray.asStream()];
+  const items = pipeline([Readable.from(text), ...stages], () => {}) as unknown as AsyncIterable<{ key: number; value: unknown }>;
   let n = 0;
   try {
-    for await (const item of items as AsyncIterable<{ key: number; value: unknown }>) {
+    for await (const item of items) {
       n++;
       const where = mode === "array" ? `element ${item.key + 1}` : `events[${item.key}]`;
       const r = fromEvent(item.value, file, where);
