@@ -152,6 +152,23 @@ describe("traffic: reading WAF logs", () => {
       writeFileSync(join(d, "cut.log.gz"), gz.subarray(0, Math.floor(gz.length * 0.6)));
       assert.match(await failure([join(d, "cut.log.gz")]), /cut\.log\.gz:\d+: (truncated gzip|not JSON)/);
     });
+    it("a gzip member followed by zero padding (or garbage after a zero byte): an error, not the later members dropped", async () => {
+      // Node's gunzip stops without an error at a member followed by a zero byte and reads nothing after it.
+      const d = tmp();
+      const text = readFileSync(fixture("records.jsonl"));
+      const files: Array<[string, Buffer]> = [
+        ["nul.log.gz", Buffer.concat([gzipSync(text), Buffer.from([0]), gzipSync(text)])],
+        ["padded.log.gz", Buffer.concat([gzipSync(text), Buffer.alloc(512), gzipSync(text)])],
+        ["padded-end.log.gz", Buffer.concat([gzipSync(text), gzipSync(text), Buffer.alloc(512)])],
+        ["garbage-end.log.gz", Buffer.concat([gzipSync(text), gzipSync(text), Buffer.from("\x00\x01garbage")])],
+      ];
+      for (const [name, bytes] of files) {
+        writeFileSync(join(d, name), bytes);
+        assert.match(await failure([join(d, name)]), new RegExp(`${name.replace(/\./g, "\\.")}:\\d+: data after a gzip member that is not another member`), name);
+      }
+      writeFileSync(join(d, "two.log.gz"), Buffer.concat([gzipSync(text), gzipSync(text)]));
+      assert.equal((await readAll([join(d, "two.log.gz")])).length, 6);
+    });
     it("a file that is not a WAF log", async () => {
       const d = tmp();
       writeFileSync(join(d, "access.json"), JSON.stringify({ requestId: "x", ip: "1.2.3.4", status: 200 }) + "\n");

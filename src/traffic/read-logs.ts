@@ -101,19 +101,28 @@ async function* fileBytes(file: string, progress: ReadProgress): AsyncGenerator<
   const head = await iterator.next();
   if (head.done) return;
   const rest = (async function* () {
-    yield head.value;
-    for (;;) {
-      const n = await iterator.next();
-      if (n.done) return;
-      yield n.value;
+    try {
+      yield head.value;
+      for (;;) {
+        const n = await iterator.next();
+        if (n.done) return;
+        yield n.value;
+      }
+    } finally {
+      source.destroy(); // also when gunzip stops early: the file is closed either way
     }
   })();
   if (!(head.value[0] === 0x1f && head.value[1] === 0x8b)) {
     yield* rest;
     return;
   }
-  // Node's gunzip reads every member of a multi-member file (S3/Firehose append members).
-  const gunzip = Readable.from(rest).pipe(createGunzip({ chunkSize: CHUNK }));
+  // Node's gunzip reads every member of a multi-member file (S3/Firehose append members), but stops
+  // without an error at a member followed by a zero byte (padding, or garbage after one),
+  // dropping everything after it: what it consumed is compared with the file's size below.
+  const size = (await fsp.stat(file)).size;
+  // pipeline, not pipe: a read error reaches the loop below instead of being an unhandled 'error'.
+  const gunzip = createGunzip({ chunkSize: CHUNK });
+  pipeline(Readable.from(rest), gunzip, () => {});
   let inflated = 0;
   try {
     for await (const chunk of gunzip as AsyncIterable<Buffer>) {
@@ -127,7 +136,11 @@ async function* fileBytes(file: string, progress: ReadProgress): AsyncGenerator<
   } catch (e) {
     if (e instanceof GzipError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
+    if ((e as NodeJS.ErrnoException).syscall) throw e; // the file's read failed: readFile says "cannot read"
     throw new GzipError(code === "Z_BUF_ERROR" ? "truncated gzip (unexpected end of file)" : `corrupt gzip (${(e as Error).message})`);
+  }
+  if (gunzip.bytesWritten < size) {
+    throw new GzipError("data after a gzip member that is not another member (zero padding or garbage), so the rest of the file cannot be read: not a log delivery as AWS writes it");
   }
 }
 
