@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { pipeline, Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import { createGunzip } from "node:zlib";
-import { InputError } from "../errors";
+import { InputError, UsageError } from "../errors";
 import { checkWafLogRecord, type LoggedRecord, type WafLogRecord } from "./log-record";
 
 export interface ReadProgress {
@@ -37,6 +37,11 @@ const MAX_WHOLE_DOCUMENT = 64 * 1024 * 1024;
 /** In directories, files with these endings (or none: Firehose objects) are read; explicitly named files always. */
 const LOG_NAME = /(\.log|\.json|\.jsonl|\.gz|^[^.]+)$/i;
 const CHUNK = 1024 * 1024;
+
+/** What `check --traffic` and `logs` say when the logs they were given hold no record at all. */
+export function noRecordsError(paths: string[]): UsageError {
+  return new UsageError(`${paths.join(", ")}: no AWS WAF log records found (expected .log, .json, .jsonl or .gz files of WAF log records, or a directory of them)`);
+}
 
 export async function* readWafLogs(paths: string[], options: ReadLogsOptions = {}): AsyncGenerator<LoggedRecord> {
   const progress: ReadProgress = { files: 0, bytes: 0, records: 0 };
