@@ -1,7 +1,7 @@
 /** readWafLogs: the shapes users have WAF logs in, and bad input as one clear line naming file and line. */
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -129,6 +129,21 @@ describe("traffic: reading WAF logs", () => {
     assert.equal(rs.filter((r) => r.file.endsWith("part-1.log.gz")).length, 6);
     assert.equal(progress[progress.length - 1]!.records, 9);
     assert.equal(progress[progress.length - 1]!.files, 2);
+  });
+  it("each file is read once: named twice, named and inside a named directory, reached through a symbolic or hard link", async () => {
+    const d = tmp();
+    mkdirSync(join(d, "logs"));
+    const file = join(d, "logs", "a.jsonl");
+    writeFileSync(file, readFileSync(fixture("records.jsonl")));
+    symlinkSync(file, join(d, "logs", "latest.jsonl"));
+    linkSync(file, join(d, "hard.jsonl"));
+    const twice = await readAll([file, file]);
+    assert.equal(twice.length, 3);
+    assert.equal((await readAll([file, join(d, "logs", ".", "a.jsonl"), join(d, "logs")])).length, 3);
+    assert.equal((await readAll([join(d, "logs"), join(d, "logs")])).length, 3);
+    assert.equal((await readAll([join(d, "hard.jsonl"), join(d, "logs")])).length, 3);
+    // The first path that reaches a file names it.
+    assert.deepEqual([...new Set(twice.map((r) => r.file))], [file]);
   });
   it("an empty file has no records (an hour without traffic), blank lines are not records", async () => {
     const d = tmp();

@@ -46,7 +46,8 @@ export function noRecordsError(paths: string[]): UsageError {
 export async function* readWafLogs(paths: string[], options: ReadLogsOptions = {}): AsyncGenerator<LoggedRecord> {
   const progress: ReadProgress = { files: 0, bytes: 0, records: 0 };
   const files: string[] = [];
-  for (const p of paths) await collect(p, true, files, new Set());
+  const seen = new Set<string>();
+  for (const p of paths) await collect(p, true, files, new Set(), seen);
   for (const file of files) {
     progress.files++;
     yield* readFile(file, progress, options.onProgress, options.maxWholeDocumentBytes ?? MAX_WHOLE_DOCUMENT);
@@ -54,7 +55,12 @@ export async function* readWafLogs(paths: string[], options: ReadLogsOptions = {
   }
 }
 
-async function collect(path: string, named: boolean, out: string[], visiting: Set<string>): Promise<void> {
+/**
+ * Adds the log files at `path` to `out`, each file once: one named twice, or named and also in a named
+ * directory, or reached through a symbolic or hard link, is read once (`seen` holds device and inode).
+ * Returns how many log files `path` holds, read already or not.
+ */
+async function collect(path: string, named: boolean, out: string[], visiting: Set<string>, seen: Set<string>): Promise<number> {
   let stats: Stats;
   try {
     stats = await fsp.stat(path);
@@ -68,21 +74,26 @@ async function collect(path: string, named: boolean, out: string[], visiting: Se
     const real = await fsp.realpath(path);
     if (visiting.has(real)) throw new InputError(path, "symbolic link loop (directory contains itself)");
     visiting.add(real);
-    const before = out.length;
+    let found = 0;
     const entries = (await fsp.readdir(path)).sort();
     for (const name of entries) {
       if (name.startsWith(".")) continue;
       const child = join(path, name);
       const s = await fsp.lstat(child);
-      if (s.isDirectory() || (s.isSymbolicLink() && (await isDirectory(child)))) await collect(child, false, out, visiting);
-      else if (LOG_NAME.test(name)) await collect(child, false, out, visiting);
+      if (s.isDirectory() || (s.isSymbolicLink() && (await isDirectory(child)))) found += await collect(child, false, out, visiting, seen);
+      else if (LOG_NAME.test(name)) found += await collect(child, false, out, visiting, seen);
     }
     visiting.delete(real);
-    if (named && out.length === before) throw new InputError(path, "no WAF log files (.log, .json, .jsonl, .gz) in this directory");
-    return;
+    if (named && found === 0) throw new InputError(path, "no WAF log files (.log, .json, .jsonl, .gz) in this directory");
+    return found;
   }
   if (!stats.isFile()) throw new InputError(path, "not a regular file (a FIFO, socket or device): logs are read from files");
-  out.push(path);
+  const id = `${stats.dev}:${stats.ino}`;
+  if (!seen.has(id)) {
+    seen.add(id);
+    out.push(path);
+  }
+  return 1;
 }
 
 async function isDirectory(path: string): Promise<boolean> {
