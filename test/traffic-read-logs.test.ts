@@ -145,6 +145,41 @@ describe("traffic: reading WAF logs", () => {
     // The first path that reaches a file names it.
     assert.deepEqual([...new Set(twice.map((r) => r.file))], [file]);
   });
+  it("what AWS writes is read: every terminating action, an unknown country (-), IPv6 clients, null and left-out optional fields", async () => {
+    const d = tmp();
+    const base = JSON.parse(readFileSync(fixture("records.jsonl"), "utf8").split("\n")[0]!) as Record<string, any>;
+    const variants: Array<(r: Record<string, any>) => void> = [
+      ...["ALLOW", "BLOCK", "COUNT", "CAPTCHA", "CHALLENGE"].map((a) => (r: Record<string, any>) => (r.action = a)),
+      (r) => (r.httpRequest.country = "-"),
+      (r) => (r.httpRequest.clientIp = "2001:db8:85a3::8a2e:370:7334"),
+      (r) => (r.httpRequest.clientIp = "::ffff:192.0.2.1"),
+      (r) => {
+        delete r.httpRequest.args;
+        delete r.httpRequest.country;
+        delete r.httpRequest.headers;
+        delete r.terminatingRuleType;
+      },
+      (r) => {
+        r.ruleGroupList = [{ ruleGroupId: "AWS#AWSManagedRulesCommonRuleSet", terminatingRule: null, nonTerminatingMatchingRules: null, excludedRules: null, customerConfig: null }];
+        r.nonTerminatingMatchingRules = [{ ruleId: "count-rule", action: "COUNT", overriddenAction: null, ruleMatchDetails: [] }];
+        r.labels = null;
+        r.rateBasedRuleList = null;
+        r.requestBodySize = null;
+      },
+    ];
+    const lines = variants.map((v) => {
+      const r = JSON.parse(JSON.stringify(base)) as Record<string, any>;
+      v(r);
+      return JSON.stringify(r);
+    });
+    writeFileSync(join(d, "aws.jsonl"), lines.join("\n"));
+    const rs = await readAll([join(d, "aws.jsonl")]);
+    assert.equal(rs.length, variants.length);
+    assert.deepEqual(rs.slice(0, 5).map((r) => r.record.action), ["ALLOW", "BLOCK", "COUNT", "CAPTCHA", "CHALLENGE"]);
+    const defaults = rs[8]!.record;
+    assert.deepEqual([defaults.httpRequest.args, defaults.httpRequest.country, defaults.httpRequest.headers, defaults.terminatingRuleType], ["", "", [], "REGULAR"]);
+    assert.deepEqual(rs[9]!.record.ruleGroupList![0]!.nonTerminatingMatchingRules, []);
+  });
   it("an empty file has no records (an hour without traffic), blank lines are not records", async () => {
     const d = tmp();
     writeFileSync(join(d, "empty.log"), "");
@@ -183,6 +218,36 @@ describe("traffic: reading WAF logs", () => {
       }
       writeFileSync(join(d, "two.log.gz"), Buffer.concat([gzipSync(text), gzipSync(text)]));
       assert.equal((await readAll([join(d, "two.log.gz")])).length, 6);
+    });
+    it("a field with the wrong type or an impossible value: an error naming the file, line and field, never coerced", async () => {
+      const d = tmp();
+      const base = readFileSync(fixture("records.jsonl"), "utf8").split("\n")[0]!;
+      const cases: Array<[string, (r: Record<string, any>) => void, RegExp]> = [
+        ["headers-string", (r) => (r.httpRequest.headers = "x"), /httpRequest\.headers is not an array/],
+        ["headers-object", (r) => (r.httpRequest.headers = { Host: "a" }), /httpRequest\.headers is not an array/],
+        ["headers-null", (r) => (r.httpRequest.headers = null), /httpRequest\.headers is not an array/],
+        ["timestamp-negative", (r) => (r.timestamp = -1), /timestamp -1 is not milliseconds since the epoch/],
+        ["timestamp-fraction", (r) => (r.timestamp = 1683355579981.5), /timestamp 1683355579981\.5 is not milliseconds/],
+        ["timestamp-seconds", (r) => (r.timestamp = 1683355579), /timestamp 1683355579 is in seconds/],
+        ["timestamp-microseconds", (r) => (r.timestamp = 1683355579981000), /timestamp 1683355579981000 is not milliseconds/],
+        ["ip-word", (r) => (r.httpRequest.clientIp = "not-an-ip"), /httpRequest\.clientIp "not-an-ip" is not an IP address/],
+        ["ip-empty", (r) => (r.httpRequest.clientIp = ""), /httpRequest\.clientIp "" is not an IP address/],
+        ["action", (r) => (r.action = "NUKE"), /action "NUKE" is not one of ALLOW, BLOCK, COUNT, CAPTCHA, CHALLENGE/],
+        ["country", (r) => (r.httpRequest.country = 33), /httpRequest\.country is not a string/],
+        ["args", (r) => (r.httpRequest.args = 5), /httpRequest\.args is not a string/],
+        ["rule-type", (r) => (r.terminatingRuleType = 5), /terminatingRuleType is not a string/],
+        ["group-matches", (r) => (r.ruleGroupList = [{ ruleGroupId: "AWS#AWSManagedRulesCommonRuleSet", terminatingRule: null, nonTerminatingMatchingRules: "x" }]), /ruleGroupList\[\]\.nonTerminatingMatchingRules is not an array/],
+        ["match-action", (r) => (r.nonTerminatingMatchingRules = [{ ruleId: "a", action: 5 }]), /nonTerminatingMatchingRules\[\] must hold \{ ruleId, action \} strings/],
+        ["body-size", (r) => (r.requestBodySize = "9000"), /requestBodySize is not a number/],
+      ];
+      for (const [name, mutate, message] of cases) {
+        const r = JSON.parse(base) as Record<string, any>;
+        mutate(r);
+        writeFileSync(join(d, `${name}.jsonl`), `${base}\n${JSON.stringify(r)}\n`);
+        const m = await failure([join(d, `${name}.jsonl`)]);
+        assert.match(m, new RegExp(`${name}\\.jsonl:2: WAF log record`), name);
+        assert.match(m, message, name);
+      }
     });
     it("a file that is not a WAF log", async () => {
       const d = tmp();
