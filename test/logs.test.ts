@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { loadInput } from "../src/load";
 import type { Model } from "../src/model";
 import { modelTypes } from "../src/rules";
@@ -260,6 +261,27 @@ describe("logs: command line", () => {
       const r = runCli(args);
       assert.equal(r.status, 2, args.join(" "));
       assert.match(r.stderr, message);
+      assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+      assert.equal(r.stdout, "");
+    }
+  });
+});
+
+describe("logs: logs without a record", () => {
+  it("an empty file, blank lines, [], {\"events\":[]}, an empty gzip: exit 2 with one line, as check --traffic says", () => {
+    const dir = mkdtempSync(join(tmpdir(), "wafguard-logs-none-"));
+    const files: Array<[string, string | Buffer]> = [
+      ["empty.jsonl", ""],
+      ["blank.jsonl", "\n  \n\n"],
+      ["array.json", "[]"],
+      ["events.json", '{"events":[]}'],
+      ["empty.log.gz", gzipSync("")],
+    ];
+    for (const [name, content] of files) writeFileSync(join(dir, name), content);
+    for (const args of [...files.map(([name]) => [name]), files.map(([name]) => name)]) {
+      const r = runCli(["logs", ...args], { cwd: dir });
+      assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`^wafguard: ${args.join(", ").replace(/[.[\]{}]/g, "\\$&")}: no AWS WAF log records found`));
       assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
       assert.equal(r.stdout, "");
     }

@@ -7,7 +7,7 @@
 import { UsageError } from "../errors";
 import type { InputTraffic } from "../findings";
 import type { LoadedInput } from "../model";
-import { readWafLogs } from "./read-logs";
+import { noRecordsError, readWafLogs } from "./read-logs";
 import { replayChange } from "./replay";
 
 
@@ -22,7 +22,7 @@ export interface TrafficOptions {
 export async function joinTraffic(loaded: LoadedInput, paths: string[], options: TrafficOptions = {}): Promise<InputTraffic> {
   const report = await replayChange(loaded.model, readWafLogs(paths, { onProgress: options.onProgress }));
   if (report.records === 0) {
-    throw new UsageError(`${paths.join(", ")}: no AWS WAF log records found (expected .log, .json, .jsonl or .gz files of WAF log records, or a directory of them)`);
+    throw noRecordsError(paths);
   }
   loaded.model.traffic = Object.fromEntries(report.acls);
   const matched: Record<string, number> = {};

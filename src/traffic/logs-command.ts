@@ -1,4 +1,4 @@
-/** The `wafguard logs` command: flags → analyzeLogs → report. Exit 0 when it ran, 2 on bad input. */
+/** The `wafguard logs` command: flags → analyzeLogs → report. Exit 0 when it ran, 2 on bad input (logs without a record included). */
 import { oneOf, parse, ProgressLine } from "../command-line";
 import { UsageError } from "../errors";
 import { loadInputAsync } from "../load";
@@ -6,7 +6,7 @@ import { modelTypes } from "../rules";
 import type { ExceptionMode } from "./exceptions";
 import { analyzeLogs } from "./logs";
 import { formatLogs, LOGS_FORMATS, type LogsFormat } from "./logs-report";
-import { readWafLogs } from "./read-logs";
+import { noRecordsError, readWafLogs } from "./read-logs";
 import { writeReportFile } from "../report/output-file";
 
 /** Resource types the logs command reads beyond the rules' own: the API's resources, for route templates. */
@@ -47,6 +47,7 @@ export async function runLogs(args: string[]): Promise<number> {
     ...(select ? { select } : {}),
     logs: () => readWafLogs(positionals, progress.enabled ? { onProgress } : {}),
   }).finally(() => progress.clear());
+  if (result.records === 0) throw noRecordsError(positionals);
 
   let report: string;
   if (values.diff) {

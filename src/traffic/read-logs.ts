@@ -8,10 +8,10 @@
 
 import { createReadStream, promises as fsp, type Stats } from "node:fs";
 import { join } from "node:path";
-import { Readable } from "node:stream";
+import { pipeline, Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import { createGunzip } from "node:zlib";
-import { InputError } from "../errors";
+import { InputError, UsageError } from "../errors";
 import { checkWafLogRecord, type LoggedRecord, type WafLogRecord } from "./log-record";
 
 export interface ReadProgress {
@@ -38,10 +38,16 @@ const MAX_WHOLE_DOCUMENT = 64 * 1024 * 1024;
 const LOG_NAME = /(\.log|\.json|\.jsonl|\.gz|^[^.]+)$/i;
 const CHUNK = 1024 * 1024;
 
+/** What `check --traffic` and `logs` say when the logs they were given hold no record at all. */
+export function noRecordsError(paths: string[]): UsageError {
+  return new UsageError(`${paths.join(", ")}: no AWS WAF log records found (expected .log, .json, .jsonl or .gz files of WAF log records, or a directory of them)`);
+}
+
 export async function* readWafLogs(paths: string[], options: ReadLogsOptions = {}): AsyncGenerator<LoggedRecord> {
   const progress: ReadProgress = { files: 0, bytes: 0, records: 0 };
   const files: string[] = [];
-  for (const p of paths) await collect(p, true, files, new Set());
+  const seen = new Set<string>();
+  for (const p of paths) await collect(p, true, files, new Set(), seen);
   for (const file of files) {
     progress.files++;
     yield* readFile(file, progress, options.onProgress, options.maxWholeDocumentBytes ?? MAX_WHOLE_DOCUMENT);
@@ -49,7 +55,12 @@ export async function* readWafLogs(paths: string[], options: ReadLogsOptions = {
   }
 }
 
-async function collect(path: string, named: boolean, out: string[], visiting: Set<string>): Promise<void> {
+/**
+ * Adds the log files at `path` to `out`, each file once: one named twice, or named and also in a named
+ * directory, or reached through a symbolic or hard link, is read once (`seen` holds device and inode).
+ * Returns how many log files `path` holds, read already or not.
+ */
+async function collect(path: string, named: boolean, out: string[], visiting: Set<string>, seen: Set<string>): Promise<number> {
   let stats: Stats;
   try {
     stats = await fsp.stat(path);
@@ -63,21 +74,26 @@ async function collect(path: string, named: boolean, out: string[], visiting: Se
     const real = await fsp.realpath(path);
     if (visiting.has(real)) throw new InputError(path, "symbolic link loop (directory contains itself)");
     visiting.add(real);
-    const before = out.length;
+    let found = 0;
     const entries = (await fsp.readdir(path)).sort();
     for (const name of entries) {
       if (name.startsWith(".")) continue;
       const child = join(path, name);
       const s = await fsp.lstat(child);
-      if (s.isDirectory() || (s.isSymbolicLink() && (await isDirectory(child)))) await collect(child, false, out, visiting);
-      else if (LOG_NAME.test(name)) await collect(child, false, out, visiting);
+      if (s.isDirectory() || (s.isSymbolicLink() && (await isDirectory(child)))) found += await collect(child, false, out, visiting, seen);
+      else if (LOG_NAME.test(name)) found += await collect(child, false, out, visiting, seen);
     }
     visiting.delete(real);
-    if (named && out.length === before) throw new InputError(path, "no WAF log files (.log, .json, .jsonl, .gz) in this directory");
-    return;
+    if (named && found === 0) throw new InputError(path, "no WAF log files (.log, .json, .jsonl, .gz) in this directory");
+    return found;
   }
   if (!stats.isFile()) throw new InputError(path, "not a regular file (a FIFO, socket or device): logs are read from files");
-  out.push(path);
+  const id = `${stats.dev}:${stats.ino}`;
+  if (!seen.has(id)) {
+    seen.add(id);
+    out.push(path);
+  }
+  return 1;
 }
 
 async function isDirectory(path: string): Promise<boolean> {
@@ -101,19 +117,28 @@ async function* fileBytes(file: string, progress: ReadProgress): AsyncGenerator<
   const head = await iterator.next();
   if (head.done) return;
   const rest = (async function* () {
-    yield head.value;
-    for (;;) {
-      const n = await iterator.next();
-      if (n.done) return;
-      yield n.value;
+    try {
+      yield head.value;
+      for (;;) {
+        const n = await iterator.next();
+        if (n.done) return;
+        yield n.value;
+      }
+    } finally {
+      source.destroy(); // also when gunzip stops early: the file is closed either way
     }
   })();
   if (!(head.value[0] === 0x1f && head.value[1] === 0x8b)) {
     yield* rest;
     return;
   }
-  // Node's gunzip reads every member of a multi-member file (S3/Firehose append members).
-  const gunzip = Readable.from(rest).pipe(createGunzip({ chunkSize: CHUNK }));
+  // Node's gunzip reads every member of a multi-member file (S3/Firehose append members), but stops
+  // without an error at a member followed by a zero byte (padding, or garbage after one),
+  // dropping everything after it: what it consumed is compared with the file's size below.
+  const size = (await fsp.stat(file)).size;
+  // pipeline, not pipe: a read error reaches the loop below instead of being an unhandled 'error'.
+  const gunzip = createGunzip({ chunkSize: CHUNK });
+  pipeline(Readable.from(rest), gunzip, () => {});
   let inflated = 0;
   try {
     for await (const chunk of gunzip as AsyncIterable<Buffer>) {
@@ -127,7 +152,11 @@ async function* fileBytes(file: string, progress: ReadProgress): AsyncGenerator<
   } catch (e) {
     if (e instanceof GzipError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
+    if ((e as NodeJS.ErrnoException).syscall) throw e; // the file's read failed: readFile says "cannot read"
     throw new GzipError(code === "Z_BUF_ERROR" ? "truncated gzip (unexpected end of file)" : `corrupt gzip (${(e as Error).message})`);
+  }
+  if (gunzip.bytesWritten < size) {
+    throw new GzipError("data after a gzip member that is not another member (zero padding or garbage), so the rest of the file cannot be read: not a log delivery as AWS writes it");
   }
 }
 
@@ -253,19 +282,23 @@ async function* readDocument(
   const pick = require("stream-json/filters/pick.js").default as { asStream(o?: object): NodeJS.ReadWriteStream };
   /* eslint-enable @typescript-eslint/no-require-imports */
   // A document that fits in memory is parsed whole: it may also be one pretty-printed record.
-  let whole: string | null = head;
+  // Read with next(), not `for await ... break`: a break would close `bytes`, and the streamed
+  // part below would see only what was buffered.
+  let whole = true;
   const buffered: string[] = [head];
   let size = head.length;
-  for await (const chunk of bytes) {
-    const t = decoder.write(chunk);
+  for (;;) {
+    const next = await bytes.next();
+    if (next.done) break;
+    const t = decoder.write(next.value);
     buffered.push(t);
     size += t.length;
     if (size > maxWhole) {
-      whole = null;
+      whole = false;
       break;
     }
   }
-  if (whole !== null) {
+  if (whole) {
     buffered.push(decoder.end());
     let value: unknown;
     try {
@@ -287,18 +320,17 @@ async function* readDocument(
     return;
   }
   const text = (async function* () {
-    yield* buffered;
+    while (buffered.length > 0) yield buffered.shift()!;
     for await (const chunk of bytes) yield decoder.write(chunk);
     yield decoder.end();
   })();
-  const source = Readable.from(text);
-  const items =
-    mode === "array"
-      ? source.pipe(streamArray.withParserAsStream())
-      : source.pipe(parser.asStream()).pipe(pick.asStream({ filter: "events" })).pipe(streamArray.asStream());
+  // pipeline, not pipe: an error in any stage (a corrupt gzip in the source, a parser error before
+  // pick) destroys every stage with it, so the loop below throws it instead of an unhandled 'error'.
+  const stages: NodeJS.ReadWriteStream[] = mode === "array" ? [streamArray.withParserAsStream()] : [parser.asStream(), pick.asStream({ filter: "events" }), streamArray.asStream()];
+  const items = pipeline([Readable.from(text), ...stages], () => {}) as unknown as AsyncIterable<{ key: number; value: unknown }>;
   let n = 0;
   try {
-    for await (const item of items as AsyncIterable<{ key: number; value: unknown }>) {
+    for await (const item of items) {
       n++;
       const where = mode === "array" ? `element ${item.key + 1}` : `events[${item.key}]`;
       const r = fromEvent(item.value, file, where);
