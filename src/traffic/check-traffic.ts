@@ -4,7 +4,6 @@
  * WG120-WG122 read them. Everything the logs held is accounted for: records of web ACLs that are
  * not in the plan are counted and reported, and logs that match no web ACL of the plan say so.
  */
-import { UsageError } from "../errors";
 import type { InputTraffic } from "../findings";
 import type { LoadedInput } from "../model";
 import { noRecordsError, readWafLogs } from "./read-logs";
