@@ -8,7 +8,11 @@ export function parse(args: string[], options: OptionSpec) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UsageError(`${(e as Error).message.split("\n")[0]}; run wafguard --help`);
+    const message = (e as Error).message.split("\n")[0];
+    // node:util says "argument is ambiguous" for a value that starts with a dash (--pattern -1)
+    const ambiguous = /^Option '(--[\w-]+)(?: <value>)?' argument is ambiguous/.exec(message);
+    if (ambiguous) throw new UsageError(`${ambiguous[1]} needs a value; one that starts with "-" is written ${ambiguous[1]}=-VALUE`);
+    throw new UsageError(`${message}; run wafguard --help`);
   }
 }
 

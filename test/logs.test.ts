@@ -257,6 +257,9 @@ describe("logs: command line", () => {
       [["logs", "x.log", "--exception-mode", "later"], /--exception-mode must be one of block, count/],
       [["logs", "x.log", "--plan", "does-not-exist.json"], /does-not-exist\.json: does not exist/],
       [["logs", "x.log", "--bogus"], /Unknown option '--bogus'/],
+      [["logs", "examples/logs/waf-logs", "--source", "examples/logs", "--pattern", "999"], /^wafguard: --pattern 999: the report has patterns 1 to \d+$/m],
+      [["logs", "examples/logs/waf-logs", "--pattern", "-1"], /--pattern needs a value; one that starts with "-" is written --pattern=-VALUE/],
+      [["logs", "examples/logs/waf-logs", "--output", "examples"], /cannot write examples \(it is a directory\)/],
     ] as Array<[string[], RegExp]>) {
       const r = runCli(args);
       assert.equal(r.status, 2, args.join(" "));

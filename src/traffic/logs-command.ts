@@ -7,7 +7,7 @@ import type { ExceptionMode } from "./exceptions";
 import { analyzeLogs } from "./logs";
 import { formatLogs, LOGS_FORMATS, type LogsFormat } from "./logs-report";
 import { noRecordsError, readWafLogs } from "./read-logs";
-import { writeReportFile } from "../report/output-file";
+import { assertWritableReportFile, writeReportFile } from "../report/output-file";
 
 /** Resource types the logs command reads beyond the rules' own: the API's resources, for route templates. */
 const API_TYPES = ["aws_api_gateway_resource", "aws_api_gateway_rest_api"];
@@ -30,6 +30,8 @@ export async function runLogs(args: string[]): Promise<number> {
     if (!/^\d+$/.test(v.trim()) || Number(v) < 1) throw new UsageError(`--pattern takes pattern numbers as the report shows them (got "${v}")`);
     return Number(v);
   });
+  const output = values.output as string | undefined;
+  if (output !== undefined) assertWritableReportFile(output, "--output"); // before the logs are read, not after
   const types = new Set([...modelTypes(), ...API_TYPES]);
   const plan = values.plan as string | undefined;
   const source = values.source as string | undefined;
@@ -48,13 +50,14 @@ export async function runLogs(args: string[]): Promise<number> {
     logs: () => readWafLogs(positionals, progress.enabled ? { onProgress } : {}),
   }).finally(() => progress.clear());
   if (result.records === 0) throw noRecordsError(positionals);
+  const missing = select?.find((n) => n > result.patterns.length);
+  if (missing !== undefined) throw new UsageError(`--pattern ${missing}: the report has ${result.patterns.length === 0 ? "no patterns" : `patterns 1 to ${result.patterns.length}`}`);
 
   let report: string;
   if (values.diff) {
     report = result.combined.map((c) => c.diff ?? "").join("");
     if (!report) process.stderr.write(`wafguard: no patch: ${result.combined.map((c) => c.diff_error).find(Boolean) ?? (loaded ? "no exception was verified, or the web ACL's .tf file is not known (use --source)" : "give --plan or --source so the exception can be written into your files")}\n`);
   } else report = formatLogs(format, result);
-  const output = values.output as string | undefined;
   if (output) writeReportFile(output, report);
   else process.stdout.write(report);
   return 0;
