@@ -254,12 +254,47 @@ describe("traffic: rules, actions and labels", () => {
     const acl = aclConfig({ ...aclValues([], "block"), default_action: action("block", { custom_response: [{ response_code: 403 }] }) });
     assert.equal(evaluateRequest(compileAcl(acl), r, new RateState()).responseCode, 403);
   });
-  it("CAPTCHA and CHALLENGE end the evaluation, unless the logged token was valid", () => {
+  it("CAPTCHA and CHALLENGE end the evaluation of a request without a token", () => {
     const m = byteMatch("uri_path", "/", "STARTS_WITH");
-    assert.equal(run([rule("c", 0, m, "captcha")], req({})).action, "CAPTCHA");
-    assert.equal(run([rule("c", 0, m, "challenge")], req({})).action, "CHALLENGE");
-    const solved = logRecord({ captchaResponse: { responseCode: 0, solveTimestamp: 1683355500 } } as Partial<WafLogRecord>);
-    assert.equal(run([rule("c", 0, m, "captcha")], solved).action, "ALLOW");
+    assert.deepEqual(pick(run([rule("c", 0, m, "captcha")], req({}))), { action: "CAPTCHA", certain: true });
+    assert.deepEqual(pick(run([rule("c", 0, m, "challenge")], req({}))), { action: "CHALLENGE", certain: true });
+  });
+  it("CAPTCHA and CHALLENGE of a rule the logged ACL did not have: a request with an aws-waf-token is uncertain", () => {
+    // AWS WAF Developer Guide, "Token characteristics": the token is the aws-waf-token cookie; whether it is
+    // valid (immunity time, domain) is not in a record that no CAPTCHA of the logged ACL judged.
+    const m = byteMatch("uri_path", "/", "STARTS_WITH");
+    const withToken = req({ headers: [{ name: "Cookie", value: "session=1; aws-waf-token=51c71352-41f5-4f6d-b676-c24907bdf819:EQoAZ/J+AAQAAAAA:t9wv" }] });
+    const logged = aclConfig(aclValues([]));
+    for (const kind of ["captcha", "challenge"]) {
+      const v = evaluateRequest(compileAcl(aclConfig(aclValues([rule("c", 0, m, kind)])), { logged }), withToken, new RateState());
+      assert.equal(v.certain, false, kind);
+      assert.match(v.why ?? "", /token/);
+    }
+  });
+  it("a valid CAPTCHA token logged for one rule: another CAPTCHA rule passes it within its immunity time, not after", () => {
+    // "Timestamp expiration: token immunity times": expired when now - solve timestamp > immunity time.
+    const m = byteMatch("uri_path", "/", "STARTS_WITH");
+    const logged = aclConfig(aclValues([rule("captcha-rule", 0, m, "captcha")]));
+    const planned = (immunity: number) =>
+      aclConfig(aclValues([rule("captcha-rule", 0, m, "captcha"), rule("captcha-2", 1, m, "captcha", { captcha_config: [{ immunity_time_property: [{ immunity_time: immunity }] }] })]));
+    const solvedAgo = (s: number) =>
+      logRecord({
+        timestamp: 1_700_000_000_000,
+        nonTerminatingMatchingRules: [{ ruleId: "captcha-rule", action: "CAPTCHA", captchaResponse: { responseCode: 0, solveTimestamp: 1_700_000_000 - s } }] as unknown as WafLogRecord["nonTerminatingMatchingRules"],
+        httpRequest: { ...logRecord().httpRequest, headers: [{ name: "cookie", value: "aws-waf-token=abc" }] },
+      });
+    const v = (immunity: number, ago: number) => pick(evaluateRequest(compileAcl(planned(immunity), { logged }), solvedAgo(ago), new RateState()));
+    assert.deepEqual(v(300, 100), { action: "ALLOW", certain: true });
+    assert.deepEqual(v(60, 100), { action: "CAPTCHA", certain: true });
+    assert.equal(v(100, 100).certain, false, "at the limit (solveTimestamp is in seconds)");
+  });
+  it("a rule group whose undecided rule comes before its terminating one: both actions stay possible", () => {
+    const rgArn = "arn:aws:wafv2:eu-west-3:111122223333:regional/rulegroup/mine/1";
+    const group = { name: "mine", rule: [rule("body", 0, byteMatch("body", "x"), "block"), rule("ok", 1, byteMatch("uri_path", "/", "STARTS_WITH"), "allow")] };
+    const ref = { name: "mine", priority: 0, override_action: [{ none: [{}] }], statement: [{ rule_group_reference_statement: [{ arn: rgArn, rule_action_override: [] }] }] };
+    const acl = aclConfig(aclValues([ref, rule("allow-all", 1, byteMatch("uri_path", "/", "STARTS_WITH"), "allow")]), { ruleGroups: { [rgArn]: group } });
+    const v = evaluateRequest(compileAcl(acl, { logged: null }), req({}, { requestBodySize: 10 }), new RateState());
+    assert.deepEqual(pick(v), { action: "ALLOW", certain: false }, "the group's body rule may have blocked it");
   });
   it("an undecidable rule leaves the verdict certain when its action would not change it", () => {
     const body = byteMatch("body", "x");

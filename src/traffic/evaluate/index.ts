@@ -2,8 +2,8 @@
  * The WAFv2 request evaluator: what a web ACL does with one logged request (AWS WAF Developer Guide, "How AWS
  * WAF processes a web request", "Rule actions", "Rule statements", "Overriding rule group actions"). Rules run
  * in priority order; ALLOW/BLOCK end the evaluation, COUNT adds labels and goes on, CAPTCHA and CHALLENGE end
- * it unless the request carries a valid token (logged captchaResponse/challengeResponse with code 0); the
- * default action decides when no rule terminates. What the record cannot tell makes the verdict uncertain.
+ * it unless the request carries a valid token (token.ts); the default action decides when no rule terminates.
+ * What the record cannot tell makes the verdict uncertain.
  */
 
 import { first, type AclConfig } from "../acl";
@@ -12,6 +12,7 @@ import { findLoggedGroup, groupFromLog, TERMINATING, type GroupIdentity } from "
 import { RATE_UNCERTAIN_BAND, RateState } from "./rate";
 import { NO, Request, UNKNOWN, YES, type Match } from "./request";
 import { compileStatement, type Compiled } from "./statement";
+import { immunityOf, isTokenAction, normal, tokenPasses, tokenSettings, type TokenRule } from "./token";
 import { compileTransforms, toBinary } from "./transform";
 
 export { RateState } from "./rate";
@@ -52,7 +53,14 @@ interface RuleResult {
   action: string;
   subRule: string | null;
   responseCode?: number;
+  /** CAPTCHA/CHALLENGE: the request's token passes (YES: like a count), or not (NO: the action ends it), or unknown */
+  pass?: Match;
+  /** Other terminating actions the rule may have taken instead (an undecided rule of a rule group before it). */
+  alt?: readonly string[];
 }
+
+/** Whether a result ends the evaluation: YES, NO, or UNKNOWN (a CAPTCHA/Challenge whose token the log cannot judge). */
+const terminates = (r: RuleResult): Match => (!TERMINATING.has(r.action) ? NO : r.pass === undefined || r.pass === NO ? YES : r.pass === YES ? NO : UNKNOWN);
 
 interface CompiledRule {
   name: string;
@@ -141,6 +149,20 @@ class LoggedKnowledge {
     return this.acl !== null && this.statements.get(name) === JSON.stringify(statement ?? null);
   }
 
+  /** The logged ACL has this very rule with the same action and token settings (the ACL's and the rule's own). */
+  sameTokenRule(rule: Obj, planned: AclConfig): boolean {
+    if (this.acl === null || !this.sameTokenSettings(planned)) return false;
+    const name = str(rule.name);
+    const logged = blocks(this.acl.values, "rule").find((r) => str(r.name) === name);
+    const key = (r: Obj) => JSON.stringify(normal([r.statement, r.action, r.captcha_config, r.challenge_config]));
+    return logged !== undefined && key(logged) === key(rule);
+  }
+
+  /** The web ACL's token domains and immunity times are those of the logged ACL. */
+  sameTokenSettings(planned: AclConfig): boolean {
+    return this.acl !== null && tokenSettings(this.acl.values) === tokenSettings(planned.values);
+  }
+
   hasGroup(id: string): boolean {
     return this.groups.has(id);
   }
@@ -193,7 +215,7 @@ function compileRule(rule: Obj, path: string, acl: AclConfig, knowledge: LoggedK
       if (a) overrides.set(str(o.name), a.action);
     }
     for (const e of Array.isArray(body.excluded_rule) ? (body.excluded_rule as Obj[]) : []) overrides.set(str(e.name), "COUNT");
-    const inner = mg ? managedGroup(mg, name, overrides, knowledge) : ruleGroupReference(rg!, name, overrides, acl, knowledge, `${stmtPath}.rule_group_reference_statement.0.arn`);
+    const inner = mg ? managedGroup(mg, name, overrides, acl, knowledge) : ruleGroupReference(rg!, name, overrides, acl, knowledge, `${stmtPath}.rule_group_reference_statement.0.arn`);
     return {
       name,
       labels,
@@ -204,7 +226,7 @@ function compileRule(rule: Obj, path: string, acl: AclConfig, knowledge: LoggedK
           if (s === UNKNOWN) return { m: UNKNOWN, action: "BLOCK", subRule: null };
         }
         const r = inner(req, rate);
-        return countGroup ? { ...r, action: "COUNT" } : r;
+        return countGroup ? { m: r.m, action: "COUNT", subRule: r.subRule } : r;
       },
     };
   }
@@ -216,20 +238,40 @@ function compileRule(rule: Obj, path: string, acl: AclConfig, knowledge: LoggedK
   // An unchanged rule whose match the record cannot decide (a body) but the log recorded: the logged outcome,
   // unless the statement reads labels or sets that the plan may change.
   const stable = same && !/"(label_match|ip_set_reference|regex_pattern_set_reference)_statement":\[\{/.test(JSON.stringify(rule.statement ?? null));
-  const result = resultsOf(action);
-  if (!stable) return { name, labels, run: (req) => result[test(req)] };
+  const match: Compiled = !stable
+    ? test
+    : (req) => {
+        const m = test(req);
+        if (m !== UNKNOWN) return m;
+        const o = knowledge.outcome(req.record, name);
+        return o !== UNKNOWN ? o : m;
+      };
+  const kind = action.action;
+  if (!isTokenAction(kind)) {
+    const result = resultsOf(action);
+    return { name, labels, run: (req) => result[match(req)] };
+  }
+  // CAPTCHA / Challenge: a matching request goes on when its token is valid (token.ts).
+  const token: TokenRule = { kind, immunity: immunityOf(kind, rule, acl.values), sameTokenSettings: knowledge.sameTokenSettings(acl) };
+  const sameToken = group === null && knowledge.sameTokenRule(rule, acl);
+  const table = tokenResultsOf(action);
   return {
     name,
     labels,
     run(req) {
-      let m = test(req);
-      if (m === UNKNOWN) {
-        const o = knowledge.outcome(req.record, name);
-        if (o !== UNKNOWN) m = o;
-      }
-      return result[m];
+      const m = match(req);
+      if (m === NO) return table[NO]![NO]!;
+      const rec = req.record;
+      const loggedPass = sameToken && (rec.nonTerminatingMatchingRules ?? []).some((x) => x.ruleId === name && x.action.toUpperCase() === kind);
+      const loggedStop = sameToken && rec.terminatingRuleId === name && rec.action.toUpperCase() === kind;
+      return table[m]![tokenPasses(req, token, loggedPass, loggedStop)]!;
     },
   };
+}
+
+/** A CAPTCHA or Challenge rule's results by match and by whether the token passes. */
+function tokenResultsOf(action: { action: string; responseCode?: number }): ReadonlyArray<readonly RuleResult[]> {
+  return [NO, YES, UNKNOWN].map((m) => [NO, YES, UNKNOWN].map((pass) => Object.freeze({ m: m as Match, ...action, subRule: null, pass: pass as Match })));
 }
 
 /**
@@ -240,14 +282,18 @@ function resultsOf(action: { action: string; responseCode?: number }): readonly 
   return [NO, YES, UNKNOWN].map((m) => Object.freeze({ m: m as Match, ...action, subRule: null }));
 }
 
-function managedGroup(mg: Obj, ruleName: string, overrides: Map<string, string>, knowledge: LoggedKnowledge): (req: Request, rate: RateState) => RuleResult {
+function managedGroup(mg: Obj, ruleName: string, overrides: Map<string, string>, acl: AclConfig, knowledge: LoggedKnowledge): (req: Request, rate: RateState) => RuleResult {
   const groupName = str(mg.name);
   const g: GroupIdentity = { id: `${str(mg.vendor_name)}#${groupName}`, name: groupName, managed: true };
-  return fromLog(g, ruleName, overrides, knowledge);
+  return fromLog(g, ruleName, overrides, acl, knowledge);
 }
 
-function fromLog(g: GroupIdentity, ruleName: string, overrides: Map<string, string>, knowledge: LoggedKnowledge): (req: Request) => RuleResult {
+function fromLog(g: GroupIdentity, ruleName: string, overrides: Map<string, string>, acl: AclConfig, knowledge: LoggedKnowledge): (req: Request) => RuleResult {
   const inLoggedAcl = knowledge.hasGroup(g.id);
+  // A sub-rule's CAPTCHA/Challenge: its immunity time is the group's business (null: not known here).
+  const sameTokenSettings = inLoggedAcl && knowledge.sameTokenSettings(acl);
+  const token = (req: Request, kind: "CAPTCHA" | "CHALLENGE", loggedPass: boolean, loggedStop: boolean): Match =>
+    tokenPasses(req, { kind, immunity: null, sameTokenSettings }, loggedPass, loggedStop);
   return (req) => {
     const entry = findLoggedGroup(req.record, g);
     if (!entry) {
@@ -255,8 +301,8 @@ function fromLog(g: GroupIdentity, ruleName: string, overrides: Map<string, stri
       if (!knowledge.evaluated(req.record, ruleName)) return { m: req.uncertain(`rule group ${g.name} was not evaluated in the logged request (an earlier rule ended it)`), action: "BLOCK", subRule: null };
       return { m: NO, action: "COUNT", subRule: null };
     }
-    const r = groupFromLog(req, entry, g.name, overrides);
-    return { m: r.match, action: r.action, subRule: r.subRule };
+    const r = groupFromLog(req, entry, g.name, overrides, token);
+    return r.alt ? { m: r.match, action: r.action, subRule: r.subRule, alt: r.alt } : { m: r.match, action: r.action, subRule: r.subRule };
   };
 }
 
@@ -270,23 +316,33 @@ function ruleGroupReference(rg: Obj, ruleName: string, overrides: Map<string, st
   let address = "";
   if (values) for (const [k, v] of acl.ruleGroups) if (v === values && !k.startsWith("arn:")) address = k;
   const name = values ? str(values.name) : (arn.split("/")[2] ?? arn);
-  if (!values) return fromLog({ id: arn, name, managed: false }, ruleName, overrides, knowledge);
+  if (!values) return fromLog({ id: arn, name, managed: false }, ruleName, overrides, acl, knowledge);
   const rules = byPriority(blocks(values, "rule")).map(({ rule, index }) => compileRule(rule, `${path}.${index}`, acl, knowledge, { groupAddress: address, overrides }));
   return (req, rate) => {
-    let unknown: RuleResult | null = null;
+    // Terminating actions that an undecided rule before may have taken instead, and the first such rule.
+    let unknown: string[] | null = null;
+    let unknownRule: string | null = null;
     for (const rule of rules) {
       const r = rule.run(req, rate);
       if (r.m === NO) continue;
-      const terminating = TERMINATING.has(r.action) && !tokenValid(req.record, r.action);
+      const t = terminates(r);
       if (r.m === YES) {
         for (const l of rule.labels) req.labels.add(l);
-        if (terminating) return { m: unknown ? UNKNOWN : YES, action: r.action, subRule: rule.name, ...(r.responseCode ? { responseCode: r.responseCode } : {}) };
-      } else {
-        for (const l of rule.labels) req.maybeLabels.add(l);
-        if (terminating) unknown ??= { m: UNKNOWN, action: r.action, subRule: rule.name };
+        if (t === YES) {
+          const out: RuleResult = { m: unknown ? UNKNOWN : YES, action: r.action, subRule: rule.name };
+          if (r.responseCode) out.responseCode = r.responseCode;
+          if (unknown) out.alt = unknown;
+          return out;
+        }
+      } else for (const l of rule.labels) req.maybeLabels.add(l);
+      if (t !== NO) {
+        (unknown ??= []).push(r.action);
+        unknownRule ??= rule.name;
       }
+      if (r.alt) (unknown ??= []).push(...r.alt);
     }
-    return unknown ?? { m: NO, action: "COUNT", subRule: null };
+    if (!unknown) return { m: NO, action: "COUNT", subRule: null };
+    return { m: UNKNOWN, action: unknown[0]!, subRule: unknownRule, alt: unknown.slice(1) };
   };
 }
 
@@ -385,14 +441,6 @@ function customKey(k: Obj): (req: Request) => string | Match {
   }
 }
 
-/** A CAPTCHA or Challenge passes a request with a valid token (logged response code 0) like a count. */
-function tokenValid(record: WafLogRecord, action: string): boolean {
-  const field = action === "CAPTCHA" ? "captchaResponse" : action === "CHALLENGE" ? "challengeResponse" : null;
-  if (!field) return false;
-  const r = (record as unknown as Obj)[field] as { responseCode?: unknown } | undefined;
-  return r !== undefined && r !== null && r.responseCode === 0;
-}
-
 export function evaluateRequest(acl: CompiledAcl, record: WafLogRecord, rate: RateState): Verdict {
   const req = new Request(record);
   // Actions that an uncertain rule would have taken: the verdict is certain only if none differs.
@@ -401,14 +449,14 @@ export function evaluateRequest(acl: CompiledAcl, record: WafLogRecord, rate: Ra
     req.pending = null;
     const r = rule.run(req, rate);
     if (r.m === NO) continue;
-    const terminating = TERMINATING.has(r.action) && !tokenValid(record, r.action);
+    const t = terminates(r);
     if (r.m === YES) {
       for (const l of rule.labels) req.labels.add(l);
-      if (terminating) return verdict(req, r.action, rule.name, r.subRule, alternatives, r.responseCode);
-      continue;
-    }
-    for (const l of rule.labels) req.maybeLabels.add(l);
-    if (terminating) (alternatives ??= []).push({ action: r.action, why: req.pending ?? `${rule.name} cannot be decided from the log` });
+      if (t === YES && !r.alt) return verdict(req, r.action, rule.name, r.subRule, alternatives, r.responseCode);
+    } else for (const l of rule.labels) req.maybeLabels.add(l);
+    const why = req.pending ?? `${rule.name} cannot be decided from the log`;
+    if (t !== NO) (alternatives ??= []).push({ action: r.action, why });
+    if (r.alt) for (const a of r.alt) (alternatives ??= []).push({ action: a, why });
   }
   return verdict(req, acl.defaultAction.action, "Default_Action", null, alternatives, acl.defaultAction.responseCode);
 }

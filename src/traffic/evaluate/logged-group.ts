@@ -42,7 +42,12 @@ export interface GroupOutcome {
   action: string;
   subRule: string | null;
   why?: string;
+  /** other terminating actions the group may have ended with instead (match UNKNOWN) */
+  alt?: string[];
 }
+
+/** Whether a request passes a sub-rule's CAPTCHA or Challenge (token.ts): YES goes on, NO ends it, UNKNOWN. */
+export type TokenCheck = (req: Request, kind: "CAPTCHA" | "CHALLENGE", loggedPass: boolean, loggedStop: boolean) => Match;
 
 export function findLoggedGroup(record: WafLogRecord, g: GroupIdentity): LoggedRuleGroup | undefined {
   for (const e of record.ruleGroupList ?? []) {
@@ -63,19 +68,42 @@ export function groupFromLog(
   entry: LoggedRuleGroup,
   groupName: string,
   overrides: Map<string, string>,
+  token: TokenCheck,
 ): GroupOutcome {
   const namespace = NAMESPACES[groupName] ?? "awswaf:managed:";
   for (const l of req.record.labels ?? []) if (l.name.startsWith(namespace)) req.labels.add(l.name);
+  // Terminating actions of sub-rules whose CAPTCHA/Challenge token the log cannot judge (they may have ended it).
+  let unknown: string[] | null = null;
+  let unknownRule: string | null = null;
+  const undecided = (): GroupOutcome => ({ match: UNKNOWN, action: unknown![0]!, subRule: unknownRule, alt: unknown!.slice(1) });
   for (const m of entry.nonTerminatingMatchingRules) {
-    const planned = overrides.get(m.ruleId) ?? (m.overriddenAction ?? m.action).toUpperCase();
-    if (TERMINATING.has(planned)) return { match: YES, action: planned, subRule: m.ruleId };
+    const logged = (m.overriddenAction ?? m.action).toUpperCase();
+    const planned = overrides.get(m.ruleId) ?? logged;
+    if (!TERMINATING.has(planned)) continue;
+    if (planned === "CAPTCHA" || planned === "CHALLENGE") {
+      // Logged as a non-terminating CAPTCHA/Challenge match: the token passed it.
+      const pass = token(req, planned, (m.action ?? "").toUpperCase() === planned, false);
+      if (pass === YES) continue;
+      if (pass === UNKNOWN) {
+        (unknown ??= []).push(planned);
+        unknownRule ??= m.ruleId;
+        continue;
+      }
+    }
+    return unknown ? { match: UNKNOWN, action: planned, subRule: m.ruleId, alt: unknown } : { match: YES, action: planned, subRule: m.ruleId };
   }
   const t = entry.terminatingRule;
-  if (!t) return { match: NO, action: "COUNT", subRule: null };
+  if (!t) return unknown ? undecided() : { match: NO, action: "COUNT", subRule: null };
   const planned = overrides.get(t.ruleId) ?? t.action.toUpperCase();
-  if (TERMINATING.has(planned)) return { match: YES, action: planned, subRule: t.ruleId };
+  let pass: Match = NO;
+  if (planned === "CAPTCHA" || planned === "CHALLENGE") pass = token(req, planned, false, t.action.toUpperCase() === planned);
+  if (TERMINATING.has(planned) && pass === NO) return unknown ? { match: UNKNOWN, action: planned, subRule: t.ruleId, alt: unknown } : { match: YES, action: planned, subRule: t.ruleId };
+  if (pass === UNKNOWN) {
+    (unknown ??= []).push(planned);
+    unknownRule ??= t.ruleId;
+  }
   req.maybeLabels.add(namespace);
   const why = `rule group ${groupName}: sub-rules after ${t.ruleId} were not evaluated in the logged request`;
   req.uncertain(why);
-  return { match: UNKNOWN, action: "BLOCK", subRule: null, why };
+  return unknown ? { match: UNKNOWN, action: "BLOCK", subRule: null, why, alt: unknown } : { match: UNKNOWN, action: "BLOCK", subRule: null, why };
 }
