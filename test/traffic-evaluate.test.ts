@@ -397,3 +397,63 @@ describe("traffic: rule groups", () => {
     assert.deepEqual(pick(evaluateRequest(compileAcl(aclConfig(aclValues([scoped])), { logged }), record, new RateState())), { action: "ALLOW", certain: true });
   });
 });
+
+describe("traffic: label prefixes and contexts (AWS 'Matching against a label', 'Label match examples')", () => {
+  // Account 111122223333, web ACL testWebACL, as in AWS's examples.
+  const arn = "arn:aws:wafv2:us-east-1:111122223333:regional/webacl/testWebACL/1";
+  const rgArn = "arn:aws:wafv2:us-east-1:111122223333:regional/rulegroup/productionRules/2";
+  const everything = byteMatch("uri_path", "/", "STARTS_WITH");
+  const labelling = (names: string[], priority = 0) => rule(`add-${priority}`, priority, everything, "count", { rule_label: names.map((name) => ({ name })) });
+  const matcher = (key: string, scope = "LABEL") => rule("match_rule", 10, { label_match_statement: [{ scope, key }] });
+  const run = (rules: Obj[], record: WafLogRecord = req({}), opts: { arn?: string | null; groups?: Record<string, Obj> } = {}) => {
+    const values = aclValues(rules, "allow", { name: "testWebACL", arn: opts.arn === undefined ? arn : opts.arn });
+    const acl = aclConfig(values, { ruleGroups: opts.groups ?? {} });
+    if (opts.arn === null) delete acl.arn;
+    return pick(evaluateRequest(compileAcl(acl, { logged: null }), record, new RateState()));
+  };
+  const BLOCK = { action: "BLOCK", certain: true };
+  const ALLOW = { action: "ALLOW", certain: true };
+  it("a local key matches labels of its own web ACL, with any namespaces before it, and only the exact ending", () => {
+    assert.deepEqual(run([labelling(["header:encoding:utf8"]), matcher("header:encoding:utf8")]), BLOCK);
+    assert.deepEqual(run([labelling(["testNS1:testNS2:header:encoding:utf8"]), matcher("header:encoding:utf8")]), BLOCK);
+    assert.deepEqual(run([labelling(["header:encoding2:utf8"]), matcher("header:encoding:utf8")]), ALLOW);
+    // A key with namespaces the label does not have: testNS1:LabelA is not LabelA.
+    assert.deepEqual(run([labelling(["LabelA"]), matcher("testNS1:LabelA")]), ALLOW);
+  });
+  it("a local key does not match the same label added by a rule group of the web ACL (another context); its prefix does", () => {
+    const group = { name: "productionRules", arn: rgArn, rule: [labelling(["header:encoding:utf8"])] };
+    const ref = { name: "rg", priority: 0, override_action: [{ none: [{}] }], statement: [{ rule_group_reference_statement: [{ arn: rgArn, rule_action_override: [] }] }] };
+    assert.deepEqual(run([ref, matcher("header:encoding:utf8")], req({}), { groups: { [rgArn]: group } }), ALLOW);
+    assert.deepEqual(run([ref, matcher("awswaf:111122223333:rulegroup:productionRules:header:encoding:utf8")], req({}), { groups: { [rgArn]: group } }), BLOCK);
+    // Inside the group, its own local key matches.
+    const inner = { name: "productionRules", arn: rgArn, rule: [labelling(["header:encoding:utf8"]), { ...matcher("header:encoding:utf8"), priority: 1 }] };
+    assert.deepEqual(run([ref], req({}), { groups: { [rgArn]: inner } }), BLOCK);
+  });
+  it("managed rule group labels match only with their prefix (LABEL and NAMESPACE)", () => {
+    const entry = { ruleGroupId: "AWS#AWSManagedRulesCommonRuleSet", terminatingRule: null, nonTerminatingMatchingRules: [{ ruleId: "NoUserAgent_HEADER", action: "COUNT", overriddenAction: "BLOCK" }], excludedRules: null };
+    const record = req({}, { ruleGroupList: [entry], labels: [{ name: "awswaf:managed:aws:core-rule-set:NoUserAgent_Header" }] });
+    const crs = groupRule("crs", 0, "AWSManagedRulesCommonRuleSet", { overrides: { NoUserAgent_HEADER: "count" } });
+    const loggedRun = (key: string, scope = "LABEL") => {
+      const acl = aclConfig(aclValues([crs, matcher(key, scope)], "allow", { name: "testWebACL", arn }));
+      return pick(evaluateRequest(compileAcl(acl), record, new RateState()));
+    };
+    assert.deepEqual(loggedRun("NoUserAgent_Header"), ALLOW);
+    assert.deepEqual(loggedRun("core-rule-set:NoUserAgent_Header"), ALLOW);
+    assert.deepEqual(loggedRun("core-rule-set:", "NAMESPACE"), ALLOW);
+    assert.deepEqual(loggedRun("awswaf:managed:aws:core-rule-set:NoUserAgent_Header"), BLOCK);
+    assert.deepEqual(loggedRun("awswaf:managed:aws:core-rule-set:", "NAMESPACE"), BLOCK);
+    assert.deepEqual(loggedRun("awswaf:managed:aws:", "NAMESPACE"), BLOCK);
+  });
+  it("local namespace: matches its own web ACL's labels, not a managed label with the same namespaces", () => {
+    assert.deepEqual(run([labelling(["header:encoding:utf8"]), matcher("header:encoding:", "NAMESPACE")]), BLOCK);
+    assert.deepEqual(run([labelling(["other:utf8"]), matcher("header:encoding:", "NAMESPACE")]), ALLOW);
+    const record = req({}, { labels: [{ name: "awswaf:managed:aws:core-rule-set:header:encoding:utf8" }] });
+    assert.deepEqual(run([matcher("header:encoding:", "NAMESPACE")], record), ALLOW);
+  });
+  it("a fully qualified key of the web ACL's own context, with the account unknown in the plan: uncertain, never a certain no", () => {
+    assert.deepEqual(run([labelling(["internal:admin"]), matcher("internal:admin")], req({}), { arn: null }), BLOCK);
+    const v = run([labelling(["internal:admin"]), matcher("awswaf:111122223333:webacl:testWebACL:internal:admin")], req({}), { arn: null });
+    assert.equal(v.certain, false);
+    assert.deepEqual(run([labelling(["internal:admin"]), matcher("awswaf:111122223333:webacl:testWebACL:internal:admin")]), BLOCK);
+  });
+});

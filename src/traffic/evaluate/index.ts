@@ -10,7 +10,7 @@ import { first, type AclConfig } from "../acl";
 import type { WafLogRecord } from "../log-record";
 import { findLoggedGroup, groupFromLog, TERMINATING, type GroupIdentity } from "./logged-group";
 import { RATE_UNCERTAIN_BAND, RateState } from "./rate";
-import { NO, Request, UNKNOWN, YES, type Match } from "./request";
+import { LabelMatcher, NO, Request, UNKNOWN, UNKNOWN_ACCOUNT, YES, type Match } from "./request";
 import { compileStatement, type Compiled } from "./statement";
 import { immunityOf, isTokenAction, normal, tokenPasses, tokenSettings, type TokenRule } from "./token";
 import { compileTransforms, toBinary } from "./transform";
@@ -102,7 +102,10 @@ function actionOf(action: Obj | undefined): { action: string; responseCode?: num
 export function compileAcl(acl: AclConfig, options: CompileOptions = {}): CompiledAcl {
   const logged = options.logged === undefined ? acl : options.logged;
   const knowledge = new LoggedKnowledge(logged);
-  const rules = byPriority(blocks(acl.values, "rule")).map(({ rule, index }) => compileRule(rule, `rule.${index}`, acl, knowledge, null));
+  // Labels are fully qualified: awswaf:<account>:webacl:<name>: for the web ACL's own rules (labelPrefix).
+  const account = accountOf(acl.arn ?? acl.values.arn) ?? accountOf(logged?.arn ?? logged?.values.arn) ?? UNKNOWN_ACCOUNT;
+  const prefix = `awswaf:${account}:webacl:${str(acl.values.name) || acl.name}:`;
+  const rules = byPriority(blocks(acl.values, "rule")).map(({ rule, index }) => compileRule(rule, `rule.${index}`, acl, knowledge, null, prefix));
   const def = actionOf(first(acl.values, "default_action"));
   return {
     address: acl.address,
@@ -110,6 +113,12 @@ export function compileAcl(acl: AclConfig, options: CompileOptions = {}): Compil
     rules,
     defaultAction: def?.action === "BLOCK" ? (def.responseCode ? { action: "BLOCK", responseCode: def.responseCode } : { action: "BLOCK" }) : { action: "ALLOW" },
   };
+}
+
+/** The account of a WAF ARN (arn:aws:wafv2:REGION:ACCOUNT:...). */
+function accountOf(arn: unknown): string | null {
+  const m = typeof arn === "string" ? /^arn:aws[a-z-]*:wafv2:[^:]*:(\d{12}):/.exec(arn) : null;
+  return m ? m[1]! : null;
 }
 
 /**
@@ -189,10 +198,11 @@ interface GroupContext {
   overrides: Map<string, string>;
 }
 
-function compileRule(rule: Obj, path: string, acl: AclConfig, knowledge: LoggedKnowledge, group: GroupContext | null): CompiledRule {
+/** `prefix`: the label prefix of the rule's context (the web ACL's, or its rule group's). */
+function compileRule(rule: Obj, path: string, acl: AclConfig, knowledge: LoggedKnowledge, group: GroupContext | null, prefix: string): CompiledRule {
   const name = str(rule.name);
   const statement = first(rule, "statement");
-  const labels = blocks(rule, "rule_label").map((l) => str(l.name));
+  const labels = blocks(rule, "rule_label").map((l) => prefix + str(l.name));
   const own = actionOf(first(rule, "action")) ?? { action: "BLOCK" };
   // Inside a rule group, the web ACL's rule_action_override replaces a rule's action.
   const override = group?.overrides.get(name);
@@ -201,7 +211,7 @@ function compileRule(rule: Obj, path: string, acl: AclConfig, knowledge: LoggedK
   const same = group === null && knowledge.sameRule(name, rule.statement);
   const logged = same ? (req: Request) => knowledge.outcome(req.record, name) : null;
   const stmtPath = group ? `${group.groupAddress}:${path}.statement.0` : `${path}.statement.0`;
-  const ctx = { acl, path: stmtPath, logged, positive: true, whole: true };
+  const ctx = { acl, path: stmtPath, logged, positive: true, whole: true, labelPrefix: prefix };
 
   const mg = first(statement, "managed_rule_group_statement");
   const rg = first(statement, "rule_group_reference_statement");
@@ -317,7 +327,10 @@ function ruleGroupReference(rg: Obj, ruleName: string, overrides: Map<string, st
   if (values) for (const [k, v] of acl.ruleGroups) if (v === values && !k.startsWith("arn:")) address = k;
   const name = values ? str(values.name) : (arn.split("/")[2] ?? arn);
   if (!values) return fromLog({ id: arn, name, managed: false }, ruleName, overrides, acl, knowledge);
-  const rules = byPriority(blocks(values, "rule")).map(({ rule, index }) => compileRule(rule, `${path}.${index}`, acl, knowledge, { groupAddress: address, overrides }));
+  // Its rules' labels: awswaf:<account>:rulegroup:<name>: (the account of the group, else of the web ACL).
+  const account = accountOf(values.arn) ?? accountOf(acl.arn ?? acl.values.arn) ?? UNKNOWN_ACCOUNT;
+  const prefix = `awswaf:${account}:rulegroup:${name}:`;
+  const rules = byPriority(blocks(values, "rule")).map(({ rule, index }) => compileRule(rule, `${path}.${index}`, acl, knowledge, { groupAddress: address, overrides }, prefix));
   return (req, rate) => {
     // Terminating actions that an undecided rule before may have taken instead, and the first such rule.
     let unknown: string[] | null = null;
@@ -351,7 +364,7 @@ function rateBased(rb: Obj, name: string, action: { action: string; responseCode
   const windowMs = Number(rb.evaluation_window_sec ?? 300) * 1000;
   const scopeDown = first(rb, "scope_down_statement");
   const scope = scopeDown ? compileStatement(scopeDown, { ...ctx, path: `${ctx.path}.rate_based_statement.0.scope_down_statement.0`, logged: null, whole: false }) : null;
-  const key = aggregationKey(rb);
+  const key = aggregationKey(rb, ctx.labelPrefix);
   const id = rateCounterId(ctx.path, name);
   const result = resultsOf(action);
   return (req, rate) => {
@@ -379,7 +392,7 @@ function rateBased(rb: Obj, name: string, action: { action: string; responseCode
 const rateCounterId = (statementPath: string, name: string): string => `${statementPath}:${name}`;
 
 /** The aggregation key of a request, or a direct outcome (forwarded IP fallback, a missing custom key). */
-function aggregationKey(rb: Obj): (req: Request) => string | Match {
+function aggregationKey(rb: Obj, labelPrefix: string): (req: Request) => string | Match {
   const type = str(rb.aggregate_key_type) || "IP";
   if (type === "CONSTANT") return () => "";
   if (type === "IP") return (req) => req.record.httpRequest.clientIp;
@@ -394,7 +407,7 @@ function aggregationKey(rb: Obj): (req: Request) => string | Match {
       return ip ? ip : fallback;
     };
   }
-  const parts = blocks(rb, "custom_key").map((k) => customKey(k));
+  const parts = blocks(rb, "custom_key").map((k) => customKey(k, labelPrefix));
   return (req) => {
     let key = "";
     for (const p of parts) {
@@ -406,7 +419,7 @@ function aggregationKey(rb: Obj): (req: Request) => string | Match {
   };
 }
 
-function customKey(k: Obj): (req: Request) => string | Match {
+function customKey(k: Obj, labelPrefix: string): (req: Request) => string | Match {
   const [kind, raw] = Object.entries(k).find(([, v]) => Array.isArray(v) && v.length > 0) ?? [];
   const opts = (Array.isArray(raw) ? raw[0] : undefined) as Obj | undefined;
   const t = compileTransforms(opts?.text_transformation).fn;
@@ -430,9 +443,11 @@ function customKey(k: Obj): (req: Request) => string | Match {
     case "forwarded_ip":
       return (req) => req.uncertain("forwarded IP key: the rule's forwarded_ip_config is not applied by wafguard");
     case "label_namespace": {
-      const ns = toBinary(str(opts?.namespace));
+      // Each fully qualified label of the namespace (API Reference, "RateLimitLabelNamespace").
+      const ns = new LabelMatcher(toBinary(str(opts?.namespace)), true, labelPrefix);
       return (req) => {
-        const names = [...req.labels].filter((l) => l.startsWith(ns)).sort();
+        const names = [...req.labels].filter((l) => ns.matches(l)).sort();
+        for (const l of req.maybeLabels) if (l.endsWith(":") ? ns.overlaps(l) : ns.matches(l)) return req.uncertain(`label namespace ${ns.key} depends on a rule the log cannot decide`);
         return names.length ? names.join(",") : NO;
       };
     }

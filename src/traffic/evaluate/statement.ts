@@ -8,7 +8,7 @@
 import ipaddr from "ipaddr.js";
 import { first, type AclConfig } from "../acl";
 import { compileTransforms, toBinary } from "./transform";
-import { isRedacted, NO, Request, UNKNOWN, YES, type Match } from "./request";
+import { isRedacted, LabelMatcher, NO, Request, UNKNOWN, YES, type Match } from "./request";
 
 export type Compiled = (req: Request) => Match;
 type Values = string[] | Match;
@@ -23,6 +23,8 @@ export interface StatementContext {
   positive: boolean;
   /** The rule's whole statement: a logged no-match of the rule is a no-match of this statement. */
   whole: boolean;
+  /** Label prefix of the rule's context (`awswaf:<account>:webacl:<name>:`, or `...:rulegroup:<name>:`). */
+  labelPrefix: string;
 }
 
 /** Web requests' headers and cookies: AWS inspects the first 8 KB and the first 200 of them. */
@@ -94,9 +96,8 @@ export function compileStatement(statement: Obj | undefined, ctx: StatementConte
       case "geo_match_statement":
         return geoMatch(body);
       case "label_match_statement": {
-        const k = str(body.key);
-        const ns = body.scope === "NAMESPACE";
-        return (req) => req.hasLabel(k, ns);
+        const m = new LabelMatcher(str(body.key), body.scope === "NAMESPACE", ctx.labelPrefix);
+        return (req) => req.hasLabel(m);
       }
       case "sqli_match_statement":
       case "xss_match_statement":
