@@ -178,19 +178,42 @@ describe("traffic: statements and request components", () => {
     assert.equal(blocks(st({ header_name: "X-Forwarded-For", position: "FIRST", fallback_behavior: "NO_MATCH" }), xff("198.51.100.9, 10.1.1.1"), sets), true);
     assert.equal(blocks(st({ header_name: "X-Forwarded-For", position: "LAST", fallback_behavior: "NO_MATCH" }), xff("198.51.100.9, 10.1.1.1"), sets), false);
     assert.equal(blocks(st({ header_name: "X-Forwarded-For", position: "ANY", fallback_behavior: "NO_MATCH" }), xff("10.1.1.1, 198.51.100.9"), sets), true);
-    assert.equal(blocks(st({ header_name: "X-Real-IP", position: "FIRST", fallback_behavior: "MATCH" }), xff("1.1.1.1"), sets), true);
     assert.equal(blocks(st({ header_name: "X-Forwarded-For", position: "FIRST", fallback_behavior: "MATCH" }), xff("not-an-ip"), sets), true);
+    assert.equal(blocks(st({ header_name: "X-Forwarded-For", position: "FIRST", fallback_behavior: "NO_MATCH" }), xff("0x7f.1"), sets), false);
+  });
+  it("forwarded IP header absent: AWS does not apply the rule at all, nor the fallback (AWS 'Forwarded IP address')", () => {
+    const arn = "arn:aws:wafv2:eu-west-3:111122223333:regional/ipset/office/1";
+    const sets = { ipSets: { [arn]: { addresses: ["198.51.100.0/24"] } } };
+    const ip = { ip_set_reference_statement: [{ arn, ip_set_forwarded_ip_config: [{ header_name: "X-Real-IP", position: "FIRST", fallback_behavior: "MATCH" }] }] };
+    const geo = { geo_match_statement: [{ country_codes: ["US"], forwarded_ip_config: [{ header_name: "X-Real-IP", fallback_behavior: "MATCH" }] }] };
+    const noHeader = req({ clientIp: "198.51.100.7" });
+    assert.equal(blocks(ip, noHeader, sets), false);
+    assert.equal(blocks(geo, noHeader), false);
+    assert.equal(blocks({ and_statement: [{ statement: [ip, byteMatch("uri_path", "/", "STARTS_WITH")] }] }, noHeader, sets), false);
+    // Under a not, "the rule is not applied" is not a statement value: uncertain rather than a certain match.
+    assert.match(uncertain({ not_statement: [{ statement: [ip] }] }, noHeader, sets), /absent/);
+    // Present but malformed: the fallback.
+    assert.equal(blocks(geo, req({ headers: [{ name: "X-Real-IP", value: "unknown" }] })), true);
+  });
+  it("IP set position ANY inspects the last 10 addresses of the header", () => {
+    const arn = "arn:aws:wafv2:eu-west-3:111122223333:regional/ipset/office/1";
+    const sets = { ipSets: { [arn]: { addresses: ["198.51.100.0/24"] } } };
+    const st = { ip_set_reference_statement: [{ arn, ip_set_forwarded_ip_config: [{ header_name: "X-Forwarded-For", position: "ANY", fallback_behavior: "NO_MATCH" }] }] };
+    const others = Array.from({ length: 10 }, (_, i) => `203.0.113.${i}`);
+    const xff = (v: string[]) => req({ headers: [{ name: "X-Forwarded-For", value: v.join(", ") }] });
+    assert.equal(blocks(st, xff(["198.51.100.9", ...others]), sets), false, "11th from the end is not inspected");
+    assert.equal(blocks(st, xff([...others.slice(1), "198.51.100.9"]), sets), true);
+    assert.equal(blocks(st, xff(["198.51.100.9", ...others.slice(1)]), sets), true, "10 addresses: all inspected");
   });
   it("IP set referenced by a Terraform address (ARN unknown in the plan): resolved through the Model's edges", () => {
     const acl = aclConfig(aclValues([rule("r", 0, { ip_set_reference_statement: [{ arn: null, ip_set_forwarded_ip_config: [] }] })]), { ipSets: { "aws_wafv2_ip_set.office": { addresses: ["52.46.82.0/24"] } } });
     acl.references.set("rule.0.statement.0.ip_set_reference_statement.0.arn", "aws_wafv2_ip_set.office");
     assert.equal(evaluateRequest(compileAcl(acl, { logged: null }), req({}), new RateState()).action, "BLOCK");
   });
-  it("geo match: the logged country; forwarded IP's country is not logged (uncertain), fallback when the header is missing", () => {
+  it("geo match: the logged country; forwarded IP's country is not logged (uncertain)", () => {
     assert.equal(blocks({ geo_match_statement: [{ country_codes: ["FR", "DE"], forwarded_ip_config: [] }] }, req({ country: "FR" })), true);
     assert.equal(blocks({ geo_match_statement: [{ country_codes: ["US"], forwarded_ip_config: [] }] }, req({ country: "FR" })), false);
     const fwd = { geo_match_statement: [{ country_codes: ["US"], forwarded_ip_config: [{ header_name: "X-Client-IP", fallback_behavior: "MATCH" }] }] };
-    assert.equal(blocks(fwd, req({})), true);
     assert.match(uncertain(fwd, req({ headers: [{ name: "X-Client-IP", value: "8.8.8.8" }] })), /forwarded IP/);
   });
   it("and / or / not", () => {
@@ -355,6 +378,19 @@ describe("traffic: rules, actions and labels", () => {
     assert.equal(lead([rule("late", 5, byteMatch("method", "GET", "EXACTLY")), rule("rate", 2, rb())])?.id, "rule.1.statement.0:rate");
     assert.equal(lead([rule("first", 0, byteMatch("method", "GET", "EXACTLY")), rule("rate", 2, rb())]), null);
     assert.equal(lead([rule("rate", 0, rb(byteMatch("method", "GET", "EXACTLY")))]), null);
+  });
+  it("rate-based FORWARDED_IP: counted per first address; no header: not counted; malformed: the fallback (AWS 'Forwarded IP address')", () => {
+    const rb = (fallback: string) => rule("rate", 0, { rate_based_statement: [{ limit: 10, evaluation_window_sec: 60, aggregate_key_type: "FORWARDED_IP", forwarded_ip_config: [{ header_name: "X-Forwarded-For", fallback_behavior: fallback }] }] });
+    const at = (i: number, xff: string | null) => logRecord({ timestamp: 1_700_000_000_000 + i, httpRequest: { ...logRecord().httpRequest, headers: xff === null ? [] : [{ name: "X-Forwarded-For", value: xff }] } });
+    const c = compileAcl(aclConfig(aclValues([rb("MATCH")])), { logged: null });
+    const state = new RateState();
+    for (let i = 0; i < 30; i++) evaluateRequest(c, at(i, "203.0.113.1, 10.0.0.1"), state);
+    assert.deepEqual(pick(evaluateRequest(c, at(31, "203.0.113.1"), state)), { action: "BLOCK", certain: true });
+    assert.deepEqual(pick(evaluateRequest(c, at(32, "203.0.113.2, 203.0.113.1"), state)), { action: "ALLOW", certain: true });
+    assert.deepEqual(pick(evaluateRequest(c, at(33, null), state)), { action: "ALLOW", certain: true }, "no header: the rule does not apply");
+    assert.deepEqual(pick(evaluateRequest(c, at(34, "garbage"), state)), { action: "BLOCK", certain: true }, "malformed: fallback MATCH");
+    const n = compileAcl(aclConfig(aclValues([rb("NO_MATCH")])), { logged: null });
+    assert.deepEqual(pick(evaluateRequest(n, at(35, "garbage"), new RateState())), { action: "ALLOW", certain: true });
   });
   it("rate-based with custom keys (header) and a scope-down", () => {
     const st = { rate_based_statement: [{ limit: 10, evaluation_window_sec: 60, aggregate_key_type: "CUSTOM_KEYS", custom_key: [{ header: [{ name: "dogname", text_transformation: tt() }] }], scope_down_statement: [byteMatch("method", "GET", "EXACTLY")] }] };

@@ -11,7 +11,7 @@ import type { WafLogRecord } from "../log-record";
 import { findLoggedGroup, groupFromLog, TERMINATING, type GroupIdentity } from "./logged-group";
 import { RATE_UNCERTAIN_BAND, RateState } from "./rate";
 import { LabelMatcher, NO, Request, UNKNOWN, UNKNOWN_ACCOUNT, YES, type Match } from "./request";
-import { compileStatement, type Compiled } from "./statement";
+import { compileStatement, isIpAddress, type Compiled } from "./statement";
 import { immunityOf, isTokenAction, normal, tokenPasses, tokenSettings, type TokenRule } from "./token";
 import { compileTransforms, toBinary } from "./transform";
 
@@ -400,11 +400,14 @@ function aggregationKey(rb: Obj, labelPrefix: string): (req: Request) => string 
     const f = first(rb, "forwarded_ip_config");
     const header = str(f?.header_name);
     const fallback = str(f?.fallback_behavior) === "MATCH" ? YES : NO;
+    // AWS WAF Developer Guide, "Forwarded IP address": the first address in the header; without the header the
+    // rule does not apply at all (not counted, no fallback); a malformed address gets the fallback behavior.
     return (req) => {
       const v = req.header(header)[0];
+      if (v === undefined) return NO;
       if (v === "REDACTED") return req.uncertain(`header ${header} redacted in the log`);
-      const ip = v?.split(",")[0]?.trim();
-      return ip ? ip : fallback;
+      const ip = v.split(",")[0]!.trim();
+      return isIpAddress(ip) ? ip : fallback;
     };
   }
   const parts = blocks(rb, "custom_key").map((k) => customKey(k, labelPrefix));

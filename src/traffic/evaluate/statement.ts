@@ -91,10 +91,10 @@ export function compileStatement(statement: Obj | undefined, ctx: StatementConte
       case "ip_set_reference_statement": {
         const set = resolve(ctx.acl.ipSets, ctx.acl, str(body.arn), `${at(key)}.arn`);
         if (!set) return (req) => req.uncertain("IP set not in the plan");
-        return ipSetMatch(set, first(body, "ip_set_forwarded_ip_config"));
+        return ipSetMatch(set, first(body, "ip_set_forwarded_ip_config"), ctx);
       }
       case "geo_match_statement":
-        return geoMatch(body);
+        return geoMatch(body, ctx);
       case "label_match_statement": {
         const m = new LabelMatcher(str(body.key), body.scope === "NAMESPACE", ctx.labelPrefix);
         return (req) => req.hasLabel(m);
@@ -373,15 +373,22 @@ function fastV4(ip: string): number {
   return dots === 3 && digits > 0 ? (n * 256 + part) >>> 0 : -1;
 }
 
+/** A well-formed IPv4 (dotted quad) or IPv6 address; ipaddr.js alone also takes forms like 0x7f.1. */
+export function isIpAddress(ip: string): boolean {
+  return fastV4(ip) >= 0 || (ip.includes(":") && ipaddr.IPv6.isValid(ip));
+}
+
+/** Whether the address is in the CIDRs; null when it is not an IP address (malformed). */
 function inCidrs(ip: string, c: Cidrs): boolean | null {
   const v4 = fastV4(ip);
   if (v4 >= 0) {
     for (const [net, mask] of c.v4) if (((v4 & mask) >>> 0) === net) return true;
     return false;
   }
+  if (!ip.includes(":") || !ipaddr.IPv6.isValid(ip)) return null;
   let addr: ipaddr.IPv4 | ipaddr.IPv6;
   try {
-    addr = ipaddr.parse(ip.trim());
+    addr = ipaddr.parse(ip);
   } catch {
     return null;
   }
@@ -395,7 +402,18 @@ function inCidrs(ip: string, c: Cidrs): boolean | null {
   return false;
 }
 
-function ipSetMatch(set: Obj, forwarded: Obj | undefined): Compiled {
+/**
+ * Forwarded IP (AWS WAF Developer Guide, "Forwarded IP address",
+ * https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-forwarded-ip-address.html): "If the
+ * header that you specify isn't present in a request, AWS WAF doesn't apply the rule to the request at all ...
+ * and doesn't apply the fallback behavior": no match where the statement's no-match is the rule's (a positive
+ * part of it); under or/not what "not applying the rule" makes of the statement is not documented (uncertain).
+ */
+function headerAbsent(req: Request, header: string, ctx: StatementContext): Match {
+  return ctx.positive ? NO : req.uncertain(`forwarded IP header ${header} absent: AWS does not apply the rule, inside or/not the outcome is not documented`);
+}
+
+function ipSetMatch(set: Obj, forwarded: Obj | undefined, ctx: StatementContext): Compiled {
   const cidrs = parseCidrs(set.addresses);
   if (!forwarded) {
     return (req) => {
@@ -409,21 +427,28 @@ function ipSetMatch(set: Obj, forwarded: Obj | undefined): Compiled {
   return (req) => {
     const values = req.header(header);
     if (values.some(isRedacted)) return req.uncertain(`header ${header} redacted in the log`);
-    if (values.length === 0) return fallback;
+    if (values.length === 0) return headerAbsent(req, header, ctx);
     const ips = values.join(",").split(",").map((s) => s.trim()).filter((s) => s !== "");
-    const chosen = position === "ANY" ? ips : position === "LAST" ? ips.slice(-1) : ips.slice(0, 1);
+    // "If you specify any, AWS WAF inspects all addresses in the header for a match, up to 10 addresses. If the
+    // header contains more than 10 addresses, AWS WAF inspects the last 10." Malformed addresses: the fallback.
+    const chosen = position === "ANY" ? ips.slice(-10) : position === "LAST" ? ips.slice(-1) : ips.slice(0, 1);
     if (chosen.length === 0) return fallback;
-    let valid = false;
+    let matched = false;
+    let malformed = 0;
     for (const ip of chosen) {
       const r = inCidrs(ip, cidrs);
-      if (r === true) return YES;
-      if (r === false) valid = true;
+      if (r === true) matched = true;
+      else if (r === null) malformed++;
     }
-    return valid ? NO : fallback;
+    if (malformed === 0) return matched ? YES : NO;
+    if (malformed === chosen.length) return fallback;
+    // Some of the addresses malformed: whether AWS then applies the fallback or inspects the others is not documented.
+    if ((matched ? YES : NO) === fallback) return fallback;
+    return req.uncertain(`header ${header}: some addresses malformed, the fallback behavior may apply`);
   };
 }
 
-function geoMatch(body: Obj): Compiled {
+function geoMatch(body: Obj, ctx: StatementContext): Compiled {
   const codes = new Set((Array.isArray(body.country_codes) ? body.country_codes : []).map(String));
   const forwarded = first(body, "forwarded_ip_config");
   if (!forwarded) {
@@ -437,7 +462,10 @@ function geoMatch(body: Obj): Compiled {
   const fallback = str(forwarded.fallback_behavior) === "MATCH" ? YES : NO;
   return (req) => {
     const values = req.header(header);
-    if (values.length === 0) return fallback;
+    if (values.some(isRedacted)) return req.uncertain(`header ${header} redacted in the log`);
+    if (values.length === 0) return headerAbsent(req, header, ctx);
+    // Geo match uses the first address in the header; a malformed one gets the fallback behavior.
+    if (!isIpAddress(values[0]!.split(",")[0]!.trim())) return fallback;
     // The log has the country of the client IP only; the forwarded address's country needs a geo database.
     return req.uncertain(`country of the forwarded IP (${header}) not logged`);
   };
