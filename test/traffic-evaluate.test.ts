@@ -9,7 +9,8 @@ import { createHash } from "node:crypto";
 import { compileAcl, evaluateRequest, leadingRateRule, RateState, type Verdict } from "../src/traffic/evaluate";
 import { TRANSFORMS } from "../src/traffic/evaluate/transform";
 import type { WafLogRecord } from "../src/traffic/log-record";
-import { aclConfig, aclValues, action, byteMatch, field, groupRule, logRecord, rule, tt } from "./traffic-helpers";
+import { aclFromModel } from "../src/traffic/acl";
+import { aclConfig, aclValues, action, byteMatch, field, groupRule, logRecord, model, resource, rule, tt } from "./traffic-helpers";
 
 type Obj = Record<string, unknown>;
 
@@ -149,6 +150,25 @@ describe("traffic: statements and request components", () => {
     const v = evaluateRequest(compileAcl(acl, { logged: null }), req({}, { requestBodySize: 20000 }), new RateState());
     assert.equal(v.certain, false);
     assert.match(uncertain(byteMatch("json_body", "x", "CONTAINS", [], { match_scope: "VALUE", oversize_handling: "CONTINUE", match_pattern: [{ all: [{}] }] }), req({}, { requestBodySize: 10 })), /body not logged/);
+  });
+  it("body inspection limit by resource type (httpSourceName): 8 KB fixed for ALB and AppSync, association_config for the others", () => {
+    // AWS WAF Developer Guide, "Considerations for managing body inspection" (web-acl-setting-body-inspection-limit).
+    const size = (op: string, n: number, o = "CONTINUE") => ({ size_constraint_statement: [{ comparison_operator: op, size: n, field_to_match: field("body", { oversize_handling: o }), text_transformation: tt() }] });
+    const from = (source: string | undefined, bytes: number) => req({ httpMethod: "POST" }, { httpSourceName: source, requestBodySize: bytes });
+    assert.equal(blocks(size("GT", 9000), from("ALB", 10000)), false, "ALB: only 8,192 bytes are inspected");
+    assert.equal(blocks(size("GT", 9000), from("APPSYNC", 10000)), false);
+    assert.equal(blocks(size("GT", 9000), from("APIGW", 10000)), true);
+    assert.equal(blocks(byteMatch("body", "x", "CONTAINS", [], { oversize_handling: "MATCH" }), from("ALB", 10000)), true);
+    assert.match(uncertain(byteMatch("body", "x", "CONTAINS", [], { oversize_handling: "MATCH" }), from("APIGW", 10000)), /body not logged/);
+    // A regional record without a source: 8 KB or 16 KB.
+    assert.match(uncertain(size("GT", 9000), from(undefined, 10000)), /inspection limit/);
+    assert.equal(blocks(size("GT", 9000, "MATCH"), from(undefined, 20000)), true);
+    // Cognito's own association_config setting.
+    const values = aclValues([rule("r", 0, size("GT", 20000))], "allow", { association_config: [{ request_body: [{ cognito_user_pool: [{ default_size_inspection_limit: "KB_32" }] }] }] });
+    const acl = aclFromModel(model([resource("aws_wafv2_web_acl.api", values, values)]), "aws_wafv2_web_acl.api", "after")!;
+    const run = (source: string) => pick(evaluateRequest(compileAcl(acl, { logged: null }), from(source, 30000), new RateState()));
+    assert.deepEqual(run("COGNITOIDP"), { action: "BLOCK", certain: true });
+    assert.deepEqual(run("APIGW"), { action: "ALLOW", certain: true }, "API Gateway: 16 KB, 16,384 > 20,000 is false");
   });
   it("size constraint: URI length, and the body's logged size capped by the inspection limit", () => {
     const size = (op: string, n: number, kind: string, opts: Obj = {}) => ({ size_constraint_statement: [{ comparison_operator: op, size: n, field_to_match: field(kind, opts), text_transformation: tt() }] });

@@ -6,7 +6,7 @@
  */
 
 import ipaddr from "ipaddr.js";
-import { first, type AclConfig } from "../acl";
+import { bodyInspectionLimits, first, type AclConfig } from "../acl";
 import { compileTransforms, toBinary } from "./transform";
 import { isRedacted, LabelMatcher, NO, Request, UNKNOWN, YES, type Match } from "./request";
 
@@ -168,12 +168,15 @@ function compileField(ftm: Obj | undefined, ctx: StatementContext): (req: Reques
     case "body":
     case "json_body": {
       const oversize = str(opts?.oversize_handling) || "CONTINUE";
-      const limit = ctx.acl.bodyInspectionLimitBytes;
+      const limits = bodyInspectionLimits(ctx.acl);
       return (req) => {
         const size = req.record.requestBodySize;
-        if (typeof size === "number" && size > limit) {
-          if (oversize === "MATCH") return YES;
-          if (oversize === "NO_MATCH") return NO;
+        if (typeof size === "number" && oversize !== "CONTINUE") {
+          const lims = limits(req.record.httpSourceName);
+          let over = 0;
+          for (const l of lims) if (size > l) over++;
+          if (over === lims.length) return oversize === "MATCH" ? YES : NO;
+          if (over > 0) return req.uncertain("body inspection limit of the resource type not known (httpSourceName)");
         }
         if (size === 0 && kind === "body") return [""];
         return req.uncertain("body not logged");
@@ -313,16 +316,15 @@ function sizeConstraint(body: Obj, ctx: StatementContext): Compiled {
   if (bodyOpts && first(ftm, "body") && plainSize) {
     // The body's size is logged (requestBodySize): AWS measures what it inspects, at most the limit.
     const oversize = str(bodyOpts.oversize_handling) || "CONTINUE";
-    const limit = ctx.acl.bodyInspectionLimitBytes;
+    const limits = bodyInspectionLimits(ctx.acl);
+    const at = (n: number, limit: number): Match => (n <= limit ? (cmp(n) ? YES : NO) : oversize === "MATCH" ? YES : oversize === "NO_MATCH" ? NO : cmp(limit) ? YES : NO);
     return (req) => {
       const n = req.record.requestBodySize;
       if (typeof n !== "number") return req.uncertain("body size not logged");
-      if (n > limit) {
-        if (oversize === "MATCH") return YES;
-        if (oversize === "NO_MATCH") return NO;
-        return cmp(limit) ? YES : NO;
-      }
-      return cmp(n) ? YES : NO;
+      const lims = limits(req.record.httpSourceName);
+      const r = at(n, lims[0]!);
+      for (let i = 1; i < lims.length; i++) if (at(n, lims[i]!) !== r) return req.uncertain("body inspection limit of the resource type not known (httpSourceName)");
+      return r;
     };
   }
   return anyValue(compileField(ftm, ctx), body.text_transformation, (v) => cmp(v.length));
