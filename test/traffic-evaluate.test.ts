@@ -236,6 +236,23 @@ describe("traffic: statements and request components", () => {
     const fwd = { geo_match_statement: [{ country_codes: ["US"], forwarded_ip_config: [{ header_name: "X-Client-IP", fallback_behavior: "MATCH" }] }] };
     assert.match(uncertain(fwd, req({ headers: [{ name: "X-Client-IP", value: "8.8.8.8" }] })), /forwarded IP/);
   });
+  it("geo match adds the country label and, when the record shows it, the region label, match or not (AWS 'Geographic match rule statement')", () => {
+    const geo = (extra: Obj = {}) => rule("geo", 0, { geo_match_statement: [{ country_codes: ["AQ"], forwarded_ip_config: [], ...extra }] }, "count");
+    const on = (key: string) => rule("m", 1, { label_match_statement: [{ scope: "LABEL", key }] });
+    const run = (rules: Obj[], record: WafLogRecord) => pick(evaluateRequest(compileAcl(aclConfig(aclValues(rules)), { logged: null }), record, new RateState()));
+    const fr = req({ country: "FR" });
+    assert.deepEqual(run([geo(), on("awswaf:clientip:geo:country:FR")], fr), { action: "BLOCK", certain: true });
+    assert.deepEqual(run([geo(), on("awswaf:clientip:geo:country:DE")], fr), { action: "ALLOW", certain: true });
+    assert.deepEqual(run([on("awswaf:clientip:geo:country:FR")], fr), { action: "ALLOW", certain: true }, "no geo rule, no label");
+    // The region is not in the record's fields: known only from the record's own labels.
+    const withRegion = req({ country: "FR" }, { labels: [{ name: "awswaf:clientip:geo:country:FR" }, { name: "awswaf:clientip:geo:region:FR-IDF" }] });
+    assert.deepEqual(run([geo(), on("awswaf:clientip:geo:region:FR-IDF")], withRegion), { action: "BLOCK", certain: true });
+    assert.deepEqual(run([geo(), on("awswaf:clientip:geo:region:FR-ARA")], withRegion), { action: "ALLOW", certain: true });
+    assert.equal(run([geo(), on("awswaf:clientip:geo:region:FR-IDF")], fr).certain, false);
+    // A geo statement AWS may skip (after a non-matching part of an and_statement): its label is not certain.
+    const skipped = rule("geo", 0, { and_statement: [{ statement: [byteMatch("method", "POST", "EXACTLY"), { geo_match_statement: [{ country_codes: ["AQ"], forwarded_ip_config: [] }] }] }] }, "count");
+    assert.equal(run([skipped, on("awswaf:clientip:geo:country:FR")], fr).certain, false);
+  });
   it("and / or / not", () => {
     const r = req({ uri: "/admin", httpMethod: "POST" });
     const a = byteMatch("uri_path", "/admin", "EXACTLY");

@@ -10,7 +10,10 @@ import { bodyInspectionLimits, first, type AclConfig } from "../acl";
 import { compileTransforms, toBinary } from "./transform";
 import { isRedacted, LabelMatcher, NO, Request, UNKNOWN, YES, type Match } from "./request";
 
-export type Compiled = (req: Request) => Match;
+export type Compiled = ((req: Request) => Match) & {
+  /** What the statement does to the request when an and/or skips it (geo match: its labels become "maybe"). */
+  skipped?: (req: Request) => void;
+};
 type Values = string[] | Match;
 
 export interface StatementContext {
@@ -25,6 +28,11 @@ export interface StatementContext {
   whole: boolean;
   /** Label prefix of the rule's context (`awswaf:<account>:webacl:<name>:`, or `...:rulegroup:<name>:`). */
   labelPrefix: string;
+  /**
+   * AWS evaluates this statement whenever it evaluates the rule (the rule's or a scope-down's statement, or
+   * under not_statement only); a part of and/or may be skipped once the outcome is known.
+   */
+  reached?: boolean;
 }
 
 /** Web requests' headers and cookies: AWS inspects the first 8 KB and the first 200 of them. */
@@ -44,38 +52,37 @@ export function compileStatement(statement: Obj | undefined, ctx: StatementConte
   for (const [key, value] of Object.entries(statement)) {
     const body = Array.isArray(value) ? (value[0] as Obj | undefined) : (value as Obj | undefined);
     if (!body || typeof body !== "object") continue;
-    const sub = (k: string, positive: boolean, i = 0): StatementContext => ({ ...ctx, path: `${at(key)}.${k}.${i}`, positive, whole: false });
+    const sub = (k: string, positive: boolean, i = 0): StatementContext => ({ ...ctx, path: `${at(key)}.${k}.${i}`, positive, whole: false, reached: ctx.reached !== false && key === "not_statement" });
     switch (key) {
-      case "and_statement": {
-        const parts = blocks(body, "statement").map((s, i) => compileStatement(s, sub("statement", ctx.positive, i)));
-        return (req) => {
-          let r: Match = YES;
-          for (const p of parts) {
-            const m = p(req);
-            if (m === NO) return NO;
-            if (m === UNKNOWN) r = UNKNOWN;
-          }
-          return r;
-        };
-      }
+      case "and_statement":
       case "or_statement": {
-        const parts = blocks(body, "statement").map((s, i) => compileStatement(s, sub("statement", false, i)));
-        return (req) => {
-          let r: Match = NO;
-          for (const p of parts) {
-            const m = p(req);
-            if (m === YES) return YES;
+        const and = key === "and_statement";
+        const parts = blocks(body, "statement").map((s, i) => compileStatement(s, sub("statement", and && ctx.positive, i)));
+        const stop = and ? NO : YES;
+        const skips = parts.some((p) => p.skipped);
+        const fn: Compiled = (req) => {
+          let r: Match = and ? YES : NO;
+          for (let i = 0; i < parts.length; i++) {
+            const m = parts[i]!(req);
+            if (m === stop) {
+              if (skips) for (let j = i + 1; j < parts.length; j++) parts[j]!.skipped?.(req);
+              return stop;
+            }
             if (m === UNKNOWN) r = UNKNOWN;
           }
           return r;
         };
+        if (skips) fn.skipped = (req) => parts.forEach((p) => p.skipped?.(req));
+        return fn;
       }
       case "not_statement": {
         const inner = compileStatement(blocks(body, "statement")[0], sub("statement", false));
-        return (req) => {
+        const fn: Compiled = (req) => {
           const m = inner(req);
           return m === UNKNOWN ? UNKNOWN : m === YES ? NO : YES;
         };
+        if (inner.skipped) fn.skipped = inner.skipped;
+        return fn;
       }
       case "byte_match_statement":
         return byteMatch(body, { ...ctx, path: at(key) });
@@ -450,19 +457,43 @@ function ipSetMatch(set: Obj, forwarded: Obj | undefined, ctx: StatementContext)
   };
 }
 
+/**
+ * Geo match (AWS WAF Developer Guide, "Geographic match rule statement",
+ * https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-geo-match.html): "The geo match
+ * statement adds country and region labels to all requests that it inspects, regardless of whether it finds a
+ * match": awswaf:clientip:geo:country:<CC> and awswaf:clientip:geo:region:<CC>-<RR> (forwardedip for a forwarded
+ * IP). The country is the record's; the region only the record's labels show (else any region label is
+ * "maybe"); a forwarded IP's labels are all "maybe". Labels of a statement that AWS may skip (inside and/or) are
+ * "maybe" too.
+ */
 function geoMatch(body: Obj, ctx: StatementContext): Compiled {
   const codes = new Set((Array.isArray(body.country_codes) ? body.country_codes : []).map(String));
   const forwarded = first(body, "forwarded_ip_config");
+  const definite = ctx.reached !== false;
   if (!forwarded) {
-    return (req) => {
+    const labelsOn = (req: Request, labels: Set<string>): string | null => {
       const c = req.record.httpRequest.country;
-      if (!c || c === "-") return req.uncertain("country not logged");
+      const known = !!c && c !== "-";
+      if (known) labels.add(countryLabel(c));
+      else req.maybeLabels.add(CLIENT_COUNTRY);
+      const region = req.record.labels?.find((l) => l.name.startsWith(CLIENT_REGION) && (!known || l.name.startsWith(c + "-", CLIENT_REGION.length)));
+      if (region) labels.add(region.name);
+      else req.maybeLabels.add(CLIENT_REGION);
+      return known ? c : null;
+    };
+    const fn: Compiled = (req) => {
+      const c = labelsOn(req, definite ? req.labels : req.maybeLabels);
+      if (c === null) return req.uncertain("country not logged");
       return codes.has(c) ? YES : NO;
     };
+    fn.skipped = (req) => void labelsOn(req, req.maybeLabels);
+    return fn;
   }
   const header = str(forwarded.header_name);
   const fallback = str(forwarded.fallback_behavior) === "MATCH" ? YES : NO;
-  return (req) => {
+  const skipped = (req: Request) => void req.maybeLabels.add("awswaf:forwardedip:geo:");
+  const fn: Compiled = (req) => {
+    skipped(req);
     const values = req.header(header);
     if (values.some(isRedacted)) return req.uncertain(`header ${header} redacted in the log`);
     if (values.length === 0) return headerAbsent(req, header, ctx);
@@ -471,4 +502,19 @@ function geoMatch(body: Obj, ctx: StatementContext): Compiled {
     // The log has the country of the client IP only; the forwarded address's country needs a geo database.
     return req.uncertain(`country of the forwarded IP (${header}) not logged`);
   };
+  fn.skipped = skipped;
+  return fn;
 }
+
+const CLIENT_COUNTRY = "awswaf:clientip:geo:country:";
+const CLIENT_REGION = "awswaf:clientip:geo:region:";
+const countryLabels = new Map<string, string>();
+const countryLabel = (c: string): string => {
+  let l = countryLabels.get(c);
+  if (l === undefined) {
+    l = CLIENT_COUNTRY + c;
+    // ISO 3166 alpha-2 codes only (a bounded set); anything else a log holds is not kept.
+    if (c.length === 2) countryLabels.set(c, l);
+  }
+  return l;
+};
