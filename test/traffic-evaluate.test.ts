@@ -471,6 +471,34 @@ describe("traffic: rule groups", () => {
   });
 });
 
+describe("traffic: managed rule groups add only the labels they can produce", () => {
+  const entry = (id: string, counted: string[] = []) => ({ ruleGroupId: id, terminatingRule: null, nonTerminatingMatchingRules: counted.map((ruleId) => ({ ruleId, action: "COUNT", overriddenAction: "BLOCK" })), excludedRules: null });
+  const on = (key: string, priority: number) => rule("m", priority, { label_match_statement: [{ scope: "LABEL", key }] });
+  const crs = groupRule("crs", 2, "AWSManagedRulesCommonRuleSet", { overrides: { NoUserAgent_HEADER: "count" } });
+  const run = (rules: Obj[], record: WafLogRecord) => pick(evaluateRequest(compileAcl(aclConfig(aclValues(rules))), record, new RateState()));
+  it("a group evaluated before another does not add the later group's labels (ATP, then a label match, then CRS)", () => {
+    const record = req({}, {
+      ruleGroupList: [entry("AWS#AWSManagedRulesATPRuleSet"), entry("AWS#AWSManagedRulesCommonRuleSet", ["NoUserAgent_HEADER"])],
+      labels: [{ name: "awswaf:managed:aws:core-rule-set:NoUserAgent_Header" }],
+    });
+    assert.deepEqual(run([groupRule("atp", 0, "AWSManagedRulesATPRuleSet"), on("awswaf:managed:aws:core-rule-set:NoUserAgent_Header", 1), crs], record), { action: "ALLOW", certain: true });
+    assert.deepEqual(run([groupRule("atp", 0, "AWSManagedRulesATPRuleSet"), crs, on("awswaf:managed:aws:core-rule-set:NoUserAgent_Header", 3)], record), { action: "BLOCK", certain: true });
+  });
+  it("a group wafguard does not know: other groups' namespaces are never its own, its own labels are uncertain", () => {
+    const third = { ...groupRule("vendor", 0, "SomeVendorRuleSet"), statement: [{ managed_rule_group_statement: [{ name: "SomeVendorRuleSet", vendor_name: "Vendor", rule_action_override: [], scope_down_statement: [] }] }] };
+    const record = req({}, {
+      ruleGroupList: [entry("Vendor#SomeVendorRuleSet"), entry("AWS#AWSManagedRulesCommonRuleSet", ["NoUserAgent_HEADER"])],
+      labels: [{ name: "awswaf:managed:vendor:some:bad" }, { name: "awswaf:managed:aws:core-rule-set:NoUserAgent_Header" }],
+    });
+    assert.deepEqual(run([third, on("awswaf:managed:aws:core-rule-set:NoUserAgent_Header", 1), crs], record), { action: "ALLOW", certain: true });
+    assert.equal(run([third, on("awswaf:managed:vendor:some:bad", 1), crs], record).certain, false);
+  });
+  it("Bot Control adds the token labels of the record (AWS 'Types of token labels in AWS WAF')", () => {
+    const record = req({}, { ruleGroupList: [entry("AWS#AWSManagedRulesBotControlRuleSet")], labels: [{ name: "awswaf:managed:token:absent" }] });
+    assert.deepEqual(run([groupRule("bots", 0, "AWSManagedRulesBotControlRuleSet"), on("awswaf:managed:token:absent", 1)], record), { action: "BLOCK", certain: true });
+  });
+});
+
 describe("traffic: label prefixes and contexts (AWS 'Matching against a label', 'Label match examples')", () => {
   // Account 111122223333, web ACL testWebACL, as in AWS's examples.
   const arn = "arn:aws:wafv2:us-east-1:111122223333:regional/webacl/testWebACL/1";
