@@ -65,14 +65,19 @@ describe("traffic: text transformations (AWS's documented behaviour)", () => {
     assert.equal(t("REPLACE_COMMENTS", "sel/*x*/ect/* open"), "sel ect ");
   });
   it("ESCAPE_SEQ_DECODE: \\n \\t \\x41 \\101 \\\\", () => assert.equal(t("ESCAPE_SEQ_DECODE", "a\\nb\\x41\\101\\\\"), "a\nbAA\\"));
+  it("ESCAPE_SEQ_DECODE: encodings that aren't valid remain in the output", () => {
+    assert.equal(t("ESCAPE_SEQ_DECODE", "a\\qb"), "a\\qb");
+    assert.equal(t("ESCAPE_SEQ_DECODE", "\\x4g"), "\\x4g");
+    assert.equal(t("ESCAPE_SEQ_DECODE", "end\\"), "end\\");
+  });
   it("CSS_DECODE: ja\\vascript is javascript; \\3c is <", () => {
     assert.equal(t("CSS_DECODE", "ja\\vascript"), "javascript");
     assert.equal(t("CSS_DECODE", "\\3c script"), "<script");
   });
   it("JS_DECODE: \\uHHHH (full-width adjusted), \\xHH, octal, \\n", () => assert.equal(t("JS_DECODE", "\\u003c\\uff1c\\x41\\101\\n"), "<<AA\n"));
-  it("NORMALIZE_PATH: multiple slashes, /./ and /../ (not at the start)", () => {
+  it("NORMALIZE_PATH: multiple slashes, /./ and /../ (a back-reference at the beginning stays)", () => {
     assert.equal(t("NORMALIZE_PATH", "/a//b/./c/../d"), "/a/b/d");
-    assert.equal(t("NORMALIZE_PATH", "/../etc/passwd"), "/etc/passwd");
+    assert.equal(t("NORMALIZE_PATH", "/../etc/passwd"), "/../etc/passwd");
     assert.equal(t("NORMALIZE_PATH_WIN", "\\a\\\\b\\..\\c"), "/a/c");
   });
   it("REMOVE_NULLS and REPLACE_NULLS", () => {
@@ -89,6 +94,16 @@ describe("traffic: text transformations (AWS's documented behaviour)", () => {
     assert.equal(blocks(st([[0, "BASE64_DECODE"], [1, "URL_DECODE"]]), r), true);
     assert.equal(blocks(st([[1, "BASE64_DECODE"], [0, "URL_DECODE"]]), r), false);
     assert.equal(blocks(st([[5, "URL_DECODE"], [2, "BASE64_DECODE"]]), r), true);
+  });
+  it("HTML_ENTITY_DECODE's &amp; / &apos; and NORMALIZE_PATH's leading /../: AWS's list and common implementations differ, so only a value whose outcome depends on it is uncertain", () => {
+    assert.equal(t("HTML_ENTITY_DECODE", "a&amp;lt;b&apos;"), "a&amp;lt;b&apos;", "not in AWS's list");
+    const st = (search: string, type: string, position = "CONTAINS") => ({ byte_match_statement: [{ search_string: search, positional_constraint: position, field_to_match: field("query_string"), text_transformation: tt(type) }] });
+    assert.equal(blocks(st("<", "HTML_ENTITY_DECODE"), req({ args: "q=&lt;x" })), true);
+    assert.equal(blocks(st("&", "HTML_ENTITY_DECODE"), req({ args: "q=&amp;" })), true, "& either way");
+    assert.match(uncertain(st("q=&'", "HTML_ENTITY_DECODE", "EXACTLY"), req({ args: "q=&amp;&apos;" })), /HTML_ENTITY_DECODE/);
+    const path = (search: string) => ({ byte_match_statement: [{ search_string: search, positional_constraint: "STARTS_WITH", field_to_match: field("uri_path"), text_transformation: tt("NORMALIZE_PATH") }] });
+    assert.equal(blocks(path("/etc/"), req({ uri: "/a/../etc/passwd" })), true);
+    assert.match(uncertain(path("/etc/"), req({ uri: "/../etc/passwd" })), /NORMALIZE_PATH/);
   });
   it("an unknown transformation makes the statement uncertain, not guessed", () => {
     assert.match(uncertain({ byte_match_statement: [{ search_string: "x", positional_constraint: "CONTAINS", field_to_match: field("uri_path"), text_transformation: [{ priority: 0, type: "ROT13" }] }] }, req({})), /ROT13/);

@@ -425,9 +425,15 @@ function aggregationKey(rb: Obj, labelPrefix: string): (req: Request) => string 
 function customKey(k: Obj, labelPrefix: string): (req: Request) => string | Match {
   const [kind, raw] = Object.entries(k).find(([, v]) => Array.isArray(v) && v.length > 0) ?? [];
   const opts = (Array.isArray(raw) ? raw[0] : undefined) as Obj | undefined;
-  const t = compileTransforms(opts?.text_transformation).fn;
+  const ct = compileTransforms(opts?.text_transformation);
+  const t = ct.fn;
+  const alt = ct.alt?.fn;
+  const key = (v: string, req: Request): string | Match => {
+    const k = t(v);
+    return alt && alt(v) !== k ? req.uncertain(`text transformation ${ct.alt!.types} of a rate-based key: AWS does not document this detail`) : k;
+  };
   // A request without one of the keys is not counted by the rule (AWS: "the request is not rate limited").
-  const one = (v: string | undefined, req: Request, what: string): string | Match => (v === undefined ? NO : v === "REDACTED" ? req.uncertain(`${what} redacted in the log`) : t(v));
+  const one = (v: string | undefined, req: Request, what: string): string | Match => (v === undefined ? NO : v === "REDACTED" ? req.uncertain(`${what} redacted in the log`) : key(v, req));
   switch (kind) {
     case "header":
       return (req) => one(req.header(str(opts?.name))[0], req, `header ${str(opts?.name)}`);

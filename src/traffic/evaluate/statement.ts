@@ -244,6 +244,25 @@ function anyValue(field: (req: Request) => Values, transforms: unknown, test: (v
     return (req) => req.uncertain(why);
   }
   const fn = t.fn;
+  if (t.alt) {
+    // A transformation that AWS's description and common implementations read differently (transform.ts).
+    const alt = t.alt.fn;
+    const why = `text transformation ${t.alt.types}: the outcome depends on a detail AWS does not document`;
+    return (req) => {
+      const values = field(req);
+      if (typeof values === "number") return values;
+      let differs = false;
+      for (const v of values) {
+        const x = fn(v);
+        const y = alt(v);
+        const r = test(x);
+        const r2 = y === x ? r : test(y);
+        if (r && r2) return YES;
+        if (r !== r2) differs = true;
+      }
+      return differs ? req.uncertain(why) : NO;
+    };
+  }
   return (req) => {
     const values = field(req);
     if (typeof values === "number") return values;
