@@ -573,3 +573,31 @@ describe("traffic: label prefixes and contexts (AWS 'Matching against a label', 
     assert.deepEqual(run([labelling(["internal:admin"]), matcher("awswaf:111122223333:webacl:testWebACL:internal:admin")]), BLOCK);
   });
 });
+
+describe("traffic: a managed rule group changed between the logged ACL and the plan", () => {
+  const crsEntry = (terminating: string | null) => ({ ruleGroupId: "AWS#AWSManagedRulesCommonRuleSet", terminatingRule: terminating ? { ruleId: terminating, action: "BLOCK" } : null, nonTerminatingMatchingRules: [], excludedRules: null });
+  const group = (extra: Obj = {}, scopeDown?: Obj) => {
+    const r = groupRule("crs", 0, "AWSManagedRulesCommonRuleSet", scopeDown ? { scopeDown } : {});
+    const st = (r.statement as Obj[])[0]!.managed_rule_group_statement as Obj[];
+    st[0] = { ...st[0], ...extra };
+    return r;
+  };
+  const run = (logged: Obj, planned: Obj, record: WafLogRecord) => pick(evaluateRequest(compileAcl(aclConfig(aclValues([planned])), { logged: aclConfig(aclValues([logged])) }), record, new RateState()));
+  it("a wider scope-down in the plan: a request the logged scope-down excluded has no match list (uncertain); one it let in is exact", () => {
+    const api = byteMatch("uri_path", "/api", "STARTS_WITH");
+    // The logged group never saw /admin: it is absent from ruleGroupList, which would read as "no match".
+    assert.equal(run(group({}, api), group(), req({ uri: "/admin/x" })).certain, false);
+    assert.deepEqual(run(group({}, api), group(), req({ uri: "/api/x" })), { action: "ALLOW", certain: true });
+    assert.deepEqual(run(group({}, api), group(), req({ uri: "/api/x" }, { action: "BLOCK", terminatingRuleId: "crs", terminatingRuleType: "MANAGED_RULE_GROUP", ruleGroupList: [crsEntry("GenericLFI_URIPATH")] })), { action: "BLOCK", certain: true });
+  });
+  it("another version or managed_rule_group_configs: the logged matches do not stand for the planned group", () => {
+    const blocked = req({ uri: "/x" }, { action: "BLOCK", terminatingRuleId: "crs", terminatingRuleType: "MANAGED_RULE_GROUP", ruleGroupList: [crsEntry("GenericLFI_URIPATH")] });
+    const passed = req({ uri: "/x" }, { ruleGroupList: [crsEntry(null)] });
+    assert.deepEqual(run(group({ version: "Version_1.4" }), group({ version: "Version_1.4" }), blocked), { action: "BLOCK", certain: true });
+    assert.equal(run(group({ version: "Version_1.4" }), group({ version: "Version_1.5" }), passed).certain, false);
+    assert.equal(run(group({ version: null }), group({ version: "Version_1.5" }), blocked).certain, false);
+    assert.equal(run(group(), group({ managed_rule_group_configs: [{ login_path: "/login" }] }), passed).certain, false);
+    // Written as [] or null: the same unset configuration.
+    assert.deepEqual(run(group({ managed_rule_group_configs: [] }), group({ managed_rule_group_configs: null }), passed), { action: "ALLOW", certain: true });
+  });
+});

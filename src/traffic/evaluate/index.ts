@@ -8,7 +8,7 @@
 
 import { first, type AclConfig } from "../acl";
 import type { WafLogRecord } from "../log-record";
-import { findLoggedGroup, groupFromLog, TERMINATING, type GroupIdentity } from "./logged-group";
+import { findLoggedGroup, groupFromLog, groupNamespaces, TERMINATING, type GroupIdentity } from "./logged-group";
 import { RATE_UNCERTAIN_BAND, RateState } from "./rate";
 import { LabelMatcher, NO, Request, UNKNOWN, UNKNOWN_ACCOUNT, YES, type Match } from "./request";
 import { compileStatement, isIpAddress, type Compiled } from "./statement";
@@ -139,18 +139,55 @@ class LoggedKnowledge {
   private readonly priorities = new Map<string, number>();
   private readonly statements = new Map<string, string>();
   private readonly groups = new Set<string>();
+  /** Managed rule groups of the logged ACL: the statement and its indexed path (for its scope-down). */
+  private readonly managed = new Map<string, { body: Obj; path: string }>();
 
   constructor(readonly acl: AclConfig | null) {
-    for (const rule of blocks(acl?.values, "rule")) {
+    blocks(acl?.values, "rule").forEach((rule, index) => {
       const name = str(rule.name);
       this.priorities.set(name, Number(rule.priority ?? 0));
       this.statements.set(name, JSON.stringify(rule.statement ?? null));
       const s = first(rule, "statement");
       const mg = first(s, "managed_rule_group_statement");
-      if (mg) this.groups.add(`${str(mg.vendor_name)}#${str(mg.name)}`);
+      if (mg) {
+        const id = `${str(mg.vendor_name)}#${str(mg.name)}`;
+        this.groups.add(id);
+        if (!this.managed.has(id)) this.managed.set(id, { body: mg, path: `rule.${index}.statement.0.managed_rule_group_statement.0` });
+      }
       const rg = first(s, "rule_group_reference_statement");
       if (rg) this.groups.add(str(rg.arn));
-    }
+    });
+  }
+
+  /**
+   * Why the logged matches of a managed rule group do not stand for the planned one: another version or other
+   * managed_rule_group_configs (AWS: a version's rules and a configuration's settings decide what its rules
+   * match). null when they are the same, or the logged ACL has no such group.
+   */
+  groupChange(mg: Obj): string | null {
+    const logged = this.managed.get(`${str(mg.vendor_name)}#${str(mg.name)}`);
+    if (!logged) return null;
+    const key = (b: Obj) => JSON.stringify(normal([b.version, b.managed_rule_group_configs]));
+    if (key(logged.body) === key(mg)) return null;
+    const v = (b: Obj) => (typeof b.version === "string" && b.version ? b.version : "the default version");
+    return str(logged.body.version) !== str(mg.version)
+      ? `rule group ${str(mg.name)}: the plan runs ${v(mg)}, the log was written by ${v(logged.body)}`
+      : `rule group ${str(mg.name)}: its managed_rule_group_configs changed since the log was written`;
+  }
+
+  /**
+   * The logged ACL's scope-down statement of a managed group, compiled, when it differs from the planned one:
+   * where it excluded a request, the log has no match list for a group the plan evaluates. A scope-down that
+   * reads labels or adds them (label and geo match) is not replayed here: null-statement stands for "cannot tell".
+   */
+  loggedScopeDown(mg: Obj): Compiled | null {
+    const logged = this.managed.get(`${str(mg.vendor_name)}#${str(mg.name)}`);
+    if (!logged || !this.acl) return null;
+    const mine = first(logged.body, "scope_down_statement");
+    if (JSON.stringify(normal(mine ?? null)) === JSON.stringify(normal(first(mg, "scope_down_statement") ?? null))) return null;
+    if (!mine) return () => YES;
+    if (/"(label_match|geo_match)_statement"/.test(JSON.stringify(mine))) return (req) => req.uncertain(`rule group ${str(mg.name)}: the logged web ACL's scope-down statement cannot be replayed`);
+    return compileStatement(mine, { acl: this.acl, path: `${logged.path}.scope_down_statement.0`, logged: null, positive: true, whole: false, labelPrefix: "", reached: true });
   }
 
   /** The logged ACL has a rule of this name with this very statement. */
@@ -295,10 +332,22 @@ function resultsOf(action: { action: string; responseCode?: number }): readonly 
 function managedGroup(mg: Obj, ruleName: string, overrides: Map<string, string>, acl: AclConfig, knowledge: LoggedKnowledge): (req: Request, rate: RateState) => RuleResult {
   const groupName = str(mg.name);
   const g: GroupIdentity = { id: `${str(mg.vendor_name)}#${groupName}`, name: groupName, managed: true };
-  return fromLog(g, ruleName, overrides, acl, knowledge);
+  const changed = knowledge.groupChange(mg);
+  if (changed) {
+    // Its logged sub-rule matches were those of another version or configuration.
+    return (req) => {
+      for (const ns of groupNamespaces(groupName)) req.maybeLabels.add(ns);
+      return { m: req.uncertain(changed), action: "BLOCK", subRule: null };
+    };
+  }
+  return fromLog(g, ruleName, overrides, acl, knowledge, knowledge.loggedScopeDown(mg));
 }
 
-function fromLog(g: GroupIdentity, ruleName: string, overrides: Map<string, string>, acl: AclConfig, knowledge: LoggedKnowledge): (req: Request) => RuleResult {
+/**
+ * `loggedScope`: the logged ACL's own scope-down of this group where it differs from the plan's (a request
+ * it excluded has no logged match list although the planned group evaluates it).
+ */
+function fromLog(g: GroupIdentity, ruleName: string, overrides: Map<string, string>, acl: AclConfig, knowledge: LoggedKnowledge, loggedScope: Compiled | null = null): (req: Request) => RuleResult {
   const inLoggedAcl = knowledge.hasGroup(g.id);
   // A sub-rule's CAPTCHA/Challenge: its immunity time is the group's business (null: not known here).
   const sameTokenSettings = inLoggedAcl && knowledge.sameTokenSettings(acl);
@@ -309,6 +358,15 @@ function fromLog(g: GroupIdentity, ruleName: string, overrides: Map<string, stri
     if (!entry) {
       if (!inLoggedAcl) return { m: req.uncertain(`rule group ${g.name} is not in the logged web ACL`), action: "BLOCK", subRule: null };
       if (!knowledge.evaluated(req.record, ruleName)) return { m: req.uncertain(`rule group ${g.name} was not evaluated in the logged request (an earlier rule ended it)`), action: "BLOCK", subRule: null };
+      if (loggedScope) {
+        const pending = req.pending;
+        const s = loggedScope(req);
+        req.pending = pending;
+        if (s !== YES) {
+          for (const ns of groupNamespaces(g.name)) req.maybeLabels.add(ns);
+          return { m: req.uncertain(`rule group ${g.name}: the logged web ACL's scope-down statement ${s === NO ? "excluded this request" : "may have excluded this request"}, the plan's does not`), action: "BLOCK", subRule: null };
+        }
+      }
       return { m: NO, action: "COUNT", subRule: null };
     }
     const r = groupFromLog(req, entry, g.name, overrides, token);

@@ -40,6 +40,9 @@ const NAMESPACES: Record<string, { own: string[]; maybe?: string[] }> = {
 const KNOWN = [...new Set(Object.values(NAMESPACES).flatMap((n) => n.own))];
 const startsWithAny = (l: string, prefixes: readonly string[]): boolean => prefixes.some((p) => l.startsWith(p));
 
+/** The label namespaces a group can add (all managed labels for a group wafguard does not know). */
+export const groupNamespaces = (groupName: string): readonly string[] => NAMESPACES[groupName]?.own ?? ["awswaf:managed:"];
+
 /** Adds the record's labels that this group can have added: certain for its own namespaces, else "maybe". */
 function addGroupLabels(req: Request, groupName: string): void {
   const labels = req.record.labels;
@@ -127,7 +130,7 @@ export function groupFromLog(
     (unknown ??= []).push(planned);
     unknownRule ??= t.ruleId;
   }
-  for (const n of NAMESPACES[groupName]?.own ?? ["awswaf:managed:"]) req.maybeLabels.add(n);
+  for (const n of groupNamespaces(groupName)) req.maybeLabels.add(n);
   const why = `rule group ${groupName}: sub-rules after ${t.ruleId} were not evaluated in the logged request`;
   req.uncertain(why);
   return unknown ? { match: UNKNOWN, action: "BLOCK", subRule: null, why, alt: unknown } : { match: UNKNOWN, action: "BLOCK", subRule: null, why };
