@@ -202,6 +202,44 @@ describe("traffic: statements and request components", () => {
     const sets = { regexSets: { [arn]: { regular_expression: [{ regex_string: "^/admin" }, { regex_string: "/Users/" }] } } };
     assert.equal(blocks({ regex_pattern_set_reference_statement: [{ arn, field_to_match: field("uri_path"), text_transformation: tt() }] }, r, sets), true);
   });
+  it("regex: PCRE's reading of what JavaScript reads differently (\\A \\z \\Z, $ before a final newline, POSIX classes, \\h, (?x), \\Q...\\E)", () => {
+    // AWS WAF Developer Guide, "Regex match rule statement": "AWS WAF supports the pattern syntax used by the PCRE library libpcre".
+    const re = (pattern: string, transforms: string[] = []) => ({ regex_match_statement: [{ regex_string: pattern, field_to_match: field("uri_path"), text_transformation: tt(...transforms) }] });
+    const uri = (u: string) => req({ uri: u });
+    assert.equal(blocks(re("\\A/api\\z"), uri("/api")), true);
+    assert.equal(blocks(re("\\A/api\\z"), uri("/api/x")), false);
+    // $ and \Z also match before a final newline: /admin%0a, URL-decoded, is /admin followed by a newline.
+    assert.equal(blocks(re("^/admin$", ["URL_DECODE"]), uri("/admin%0a")), true);
+    assert.equal(blocks(re("^/admin\\Z", ["URL_DECODE"]), uri("/admin%0a")), true);
+    assert.equal(blocks(re("^/admin\\z", ["URL_DECODE"]), uri("/admin%0a")), false);
+    assert.equal(blocks(re("^/[[:digit:]]+$"), uri("/123")), true);
+    assert.equal(blocks(re("^/[[:digit:]]+$"), uri("/12a")), false);
+    assert.equal(blocks(re("/a\\hb", ["URL_DECODE"]), uri("/a%09b")), true, "\\h is a horizontal space, not the letter h");
+    assert.equal(blocks(re("/a\\hb"), uri("/ahb")), false);
+    assert.equal(blocks(re("(?x) ^ /v [0-9]+  # version\n /users"), uri("/v2/users")), true);
+    assert.equal(blocks(re("^/a\\Q.*\\E$"), uri("/a.*")), true);
+    assert.equal(blocks(re("^/a\\Q.*\\E$"), uri("/abc")), false);
+    assert.equal(blocks(re("(?i)/ADMIN"), uri("/admin")), true);
+    assert.equal(blocks(re("/\\x41\\101"), uri("/AA")), true);
+  });
+  it("regex: constructs that are not translated make the statement uncertain, never a wrong answer", () => {
+    const re = (pattern: string) => ({ regex_match_statement: [{ regex_string: pattern, field_to_match: field("uri_path"), text_transformation: tt() }] });
+    assert.match(uncertain(re("^/(?!health)"), req({ uri: "/x" })), /lookaround/);
+    assert.match(uncertain(re("(a)\\1"), req({ uri: "/aa" })), /backreference/);
+    assert.match(uncertain(re("\\p{L}"), req({ uri: "/x" })), /\\p/);
+    assert.match(uncertain(re("a{,3}"), req({ uri: "/x" })), /quantifier/);
+    // (?i) folds Latin-1 letters in the engine but not in PCRE's byte mode: uncertain on such bytes only.
+    assert.match(uncertain(re("(?i)caf\\xc3\\xa9"), req({ uri: "/CAF\u00c9" })), /Latin-1/);
+    assert.equal(blocks(re("(?i)caf\\xc3\\xa9"), req({ uri: "/CAFE" })), false);
+  });
+  it("regex: a pattern that backtracks exponentially in JavaScript stays linear (^/(a+)+$)", () => {
+    const st = { regex_match_statement: [{ regex_string: "^/(a+)+$", field_to_match: field("uri_path"), text_transformation: tt() }] };
+    const started = Date.now();
+    assert.equal(blocks(st, req({ uri: "/" + "a".repeat(28) + "!" })), false);
+    assert.equal(blocks(st, req({ uri: "/" + "a".repeat(8000) + "!" })), false);
+    assert.equal(blocks(st, req({ uri: "/" + "a".repeat(8000) })), true);
+    assert.ok(Date.now() - started < 1000, `${Date.now() - started} ms`);
+  });
   it("IP set: client IP, IPv6, forwarded IP (FIRST, LAST, ANY, fallback)", () => {
     const arn = "arn:aws:wafv2:eu-west-3:111122223333:regional/ipset/office/1";
     const sets = { ipSets: { [arn]: { addresses: ["198.51.100.0/24", "2001:db8::/32"] } } };

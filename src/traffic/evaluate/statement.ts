@@ -7,6 +7,7 @@
 
 import ipaddr from "ipaddr.js";
 import { bodyInspectionLimits, first, type AclConfig } from "../acl";
+import { compilePcre, type Pcre } from "./regex";
 import { compileTransforms, toBinary } from "./transform";
 import { isRedacted, LabelMatcher, NO, Request, UNKNOWN, YES, type Match } from "./request";
 
@@ -305,29 +306,37 @@ function containsWord(v: string, search: string): boolean {
   return false;
 }
 
-/** AWS uses PCRE; JavaScript's RegExp reads the common subset. A leading (?i) becomes the i flag. */
-export function toRegExp(pattern: string): RegExp | null {
-  let p = toBinary(pattern);
-  let flags = "";
-  const m = /^\(\?([ismx]+)\)/.exec(p);
-  if (m) {
-    p = p.slice(m[0].length);
-    if (m[1]!.includes("i")) flags += "i";
-    if (m[1]!.includes("s")) flags += "s";
-    if (m[1]!.includes("m")) flags += "m";
-  }
-  try {
-    return new RegExp(p, flags);
-  } catch {
-    return null;
-  }
-}
-
+/** Regex match and regex pattern set: PCRE patterns run by a linear-time engine (regex.ts). */
 function regexMatch(body: Obj, patterns: string[], ctx: StatementContext): Compiled {
-  const res = patterns.map(toRegExp);
-  if (res.some((r) => r === null)) return (req) => req.uncertain("regex outside JavaScript's dialect of PCRE");
-  const regexes = res as RegExp[];
-  return anyValue(compileField(first(body, "field_to_match"), ctx), body.text_transformation, (v) => regexes.some((r) => r.test(v)));
+  const res = patterns.map((p) => compilePcre(toBinary(p)));
+  const bad = res.find((r): r is string => typeof r === "string");
+  if (bad !== undefined) return (req) => req.uncertain(bad);
+  const regexes = res as Pcre[];
+  const one = regexes.length === 1 ? regexes[0]! : null;
+  // A value on which the engines may differ (regex.ts, `sensitive`) makes the statement uncertain, unless another
+  // pattern or value matches for sure.
+  let unsure = false;
+  const test = one
+    ? (v: string) => {
+        const r = one.test(v);
+        if (r === null) unsure = true;
+        return r === true;
+      }
+    : (v: string) => {
+        for (const re of regexes) {
+          const r = re.test(v);
+          if (r === true) return true;
+          if (r === null) unsure = true;
+        }
+        return false;
+      };
+  const inner = anyValue(compileField(first(body, "field_to_match"), ctx), body.text_transformation, test);
+  const why = "regex: PCRE and the linear-time engine may differ on this value (Latin-1 letters under (?i), or a vertical tab)";
+  return (req) => {
+    unsure = false;
+    const m = inner(req);
+    return m === NO && unsure ? req.uncertain(why) : m;
+  };
 }
 
 function sizeConstraint(body: Obj, ctx: StatementContext): Compiled {
