@@ -401,6 +401,18 @@ describe("traffic: rules, actions and labels", () => {
     assert.deepEqual(v(60, 100), { action: "CAPTCHA", certain: true });
     assert.equal(v(100, 100).certain, false, "at the limit (solveTimestamp is in seconds)");
   });
+  it("a Challenge passed with a valid token (challengeResponse code 0 in its nonTerminatingMatchingRules entry) goes on", () => {
+    const m = byteMatch("uri_path", "/", "STARTS_WITH");
+    const acl = aclConfig(aclValues([rule("challenge-rule", 0, m, "challenge"), rule("after", 1, m, "block")]));
+    const passed = logRecord({
+      action: "BLOCK",
+      terminatingRuleId: "after",
+      nonTerminatingMatchingRules: [{ ruleId: "challenge-rule", action: "CHALLENGE", challengeResponse: { responseCode: 0, solveTimestamp: 1683355500 } }] as unknown as WafLogRecord["nonTerminatingMatchingRules"],
+      httpRequest: { ...logRecord().httpRequest, headers: [{ name: "Cookie", value: "aws-waf-token=abc" }] },
+    });
+    assert.deepEqual(pick(evaluateRequest(compileAcl(acl), passed, new RateState())), { action: "BLOCK", certain: true });
+    assert.equal(evaluateRequest(compileAcl(acl), passed, new RateState()).terminatingRule, "after");
+  });
   it("a rule group whose undecided rule comes before its terminating one: both actions stay possible", () => {
     const rgArn = "arn:aws:wafv2:eu-west-3:111122223333:regional/rulegroup/mine/1";
     const group = { name: "mine", rule: [rule("body", 0, byteMatch("body", "x"), "block"), rule("ok", 1, byteMatch("uri_path", "/", "STARTS_WITH"), "allow")] };
