@@ -178,7 +178,7 @@ class LoggedKnowledge {
   /**
    * The logged ACL's scope-down statement of a managed group, compiled, when it differs from the planned one:
    * where it excluded a request, the log has no match list for a group the plan evaluates. A scope-down that
-   * reads labels or adds them (label and geo match) is not replayed here: null-statement stands for "cannot tell".
+   * reads labels or adds them (label and geo match) is not replayed here (UNKNOWN). null: the same scope-down.
    */
   loggedScopeDown(mg: Obj): Compiled | null {
     const logged = this.managed.get(`${str(mg.vendor_name)}#${str(mg.name)}`);
@@ -402,7 +402,7 @@ function ruleGroupReference(rg: Obj, ruleName: string, overrides: Map<string, st
         if (t === YES) {
           const out: RuleResult = { m: unknown ? UNKNOWN : YES, action: r.action, subRule: rule.name };
           if (r.responseCode) out.responseCode = r.responseCode;
-          if (unknown) out.alt = unknown;
+          if (unknown || r.alt) out.alt = [...(unknown ?? []), ...(r.alt ?? [])];
           return out;
         }
       } else for (const l of rule.labels) req.maybeLabels.add(l);
