@@ -9,7 +9,8 @@ import { createHash } from "node:crypto";
 import { compileAcl, evaluateRequest, leadingRateRule, RateState, type Verdict } from "../src/traffic/evaluate";
 import { TRANSFORMS } from "../src/traffic/evaluate/transform";
 import type { WafLogRecord } from "../src/traffic/log-record";
-import { aclConfig, aclValues, action, byteMatch, field, groupRule, logRecord, rule, tt } from "./traffic-helpers";
+import { aclFromModel } from "../src/traffic/acl";
+import { aclConfig, aclValues, action, byteMatch, field, groupRule, logRecord, model, resource, rule, tt } from "./traffic-helpers";
 
 type Obj = Record<string, unknown>;
 
@@ -64,14 +65,19 @@ describe("traffic: text transformations (AWS's documented behaviour)", () => {
     assert.equal(t("REPLACE_COMMENTS", "sel/*x*/ect/* open"), "sel ect ");
   });
   it("ESCAPE_SEQ_DECODE: \\n \\t \\x41 \\101 \\\\", () => assert.equal(t("ESCAPE_SEQ_DECODE", "a\\nb\\x41\\101\\\\"), "a\nbAA\\"));
+  it("ESCAPE_SEQ_DECODE: encodings that aren't valid remain in the output", () => {
+    assert.equal(t("ESCAPE_SEQ_DECODE", "a\\qb"), "a\\qb");
+    assert.equal(t("ESCAPE_SEQ_DECODE", "\\x4g"), "\\x4g");
+    assert.equal(t("ESCAPE_SEQ_DECODE", "end\\"), "end\\");
+  });
   it("CSS_DECODE: ja\\vascript is javascript; \\3c is <", () => {
     assert.equal(t("CSS_DECODE", "ja\\vascript"), "javascript");
     assert.equal(t("CSS_DECODE", "\\3c script"), "<script");
   });
   it("JS_DECODE: \\uHHHH (full-width adjusted), \\xHH, octal, \\n", () => assert.equal(t("JS_DECODE", "\\u003c\\uff1c\\x41\\101\\n"), "<<AA\n"));
-  it("NORMALIZE_PATH: multiple slashes, /./ and /../ (not at the start)", () => {
+  it("NORMALIZE_PATH: multiple slashes, /./ and /../ (a back-reference at the beginning stays)", () => {
     assert.equal(t("NORMALIZE_PATH", "/a//b/./c/../d"), "/a/b/d");
-    assert.equal(t("NORMALIZE_PATH", "/../etc/passwd"), "/etc/passwd");
+    assert.equal(t("NORMALIZE_PATH", "/../etc/passwd"), "/../etc/passwd");
     assert.equal(t("NORMALIZE_PATH_WIN", "\\a\\\\b\\..\\c"), "/a/c");
   });
   it("REMOVE_NULLS and REPLACE_NULLS", () => {
@@ -88,6 +94,16 @@ describe("traffic: text transformations (AWS's documented behaviour)", () => {
     assert.equal(blocks(st([[0, "BASE64_DECODE"], [1, "URL_DECODE"]]), r), true);
     assert.equal(blocks(st([[1, "BASE64_DECODE"], [0, "URL_DECODE"]]), r), false);
     assert.equal(blocks(st([[5, "URL_DECODE"], [2, "BASE64_DECODE"]]), r), true);
+  });
+  it("HTML_ENTITY_DECODE's &amp; / &apos; and NORMALIZE_PATH's leading /../: AWS's list and common implementations differ, so only a value whose outcome depends on it is uncertain", () => {
+    assert.equal(t("HTML_ENTITY_DECODE", "a&amp;lt;b&apos;"), "a&amp;lt;b&apos;", "not in AWS's list");
+    const st = (search: string, type: string, position = "CONTAINS") => ({ byte_match_statement: [{ search_string: search, positional_constraint: position, field_to_match: field("query_string"), text_transformation: tt(type) }] });
+    assert.equal(blocks(st("<", "HTML_ENTITY_DECODE"), req({ args: "q=&lt;x" })), true);
+    assert.equal(blocks(st("&", "HTML_ENTITY_DECODE"), req({ args: "q=&amp;" })), true, "& either way");
+    assert.match(uncertain(st("q=&'", "HTML_ENTITY_DECODE", "EXACTLY"), req({ args: "q=&amp;&apos;" })), /HTML_ENTITY_DECODE/);
+    const path = (search: string) => ({ byte_match_statement: [{ search_string: search, positional_constraint: "STARTS_WITH", field_to_match: field("uri_path"), text_transformation: tt("NORMALIZE_PATH") }] });
+    assert.equal(blocks(path("/etc/"), req({ uri: "/a/../etc/passwd" })), true);
+    assert.match(uncertain(path("/etc/"), req({ uri: "/../etc/passwd" })), /NORMALIZE_PATH/);
   });
   it("an unknown transformation makes the statement uncertain, not guessed", () => {
     assert.match(uncertain({ byte_match_statement: [{ search_string: "x", positional_constraint: "CONTAINS", field_to_match: field("uri_path"), text_transformation: [{ priority: 0, type: "ROT13" }] }] }, req({})), /ROT13/);
@@ -150,6 +166,25 @@ describe("traffic: statements and request components", () => {
     assert.equal(v.certain, false);
     assert.match(uncertain(byteMatch("json_body", "x", "CONTAINS", [], { match_scope: "VALUE", oversize_handling: "CONTINUE", match_pattern: [{ all: [{}] }] }), req({}, { requestBodySize: 10 })), /body not logged/);
   });
+  it("body inspection limit by resource type (httpSourceName): 8 KB fixed for ALB and AppSync, association_config for the others", () => {
+    // AWS WAF Developer Guide, "Considerations for managing body inspection" (web-acl-setting-body-inspection-limit).
+    const size = (op: string, n: number, o = "CONTINUE") => ({ size_constraint_statement: [{ comparison_operator: op, size: n, field_to_match: field("body", { oversize_handling: o }), text_transformation: tt() }] });
+    const from = (source: string | undefined, bytes: number) => req({ httpMethod: "POST" }, { httpSourceName: source, requestBodySize: bytes });
+    assert.equal(blocks(size("GT", 9000), from("ALB", 10000)), false, "ALB: only 8,192 bytes are inspected");
+    assert.equal(blocks(size("GT", 9000), from("APPSYNC", 10000)), false);
+    assert.equal(blocks(size("GT", 9000), from("APIGW", 10000)), true);
+    assert.equal(blocks(byteMatch("body", "x", "CONTAINS", [], { oversize_handling: "MATCH" }), from("ALB", 10000)), true);
+    assert.match(uncertain(byteMatch("body", "x", "CONTAINS", [], { oversize_handling: "MATCH" }), from("APIGW", 10000)), /body not logged/);
+    // A regional record without a source: 8 KB or 16 KB.
+    assert.match(uncertain(size("GT", 9000), from(undefined, 10000)), /inspection limit/);
+    assert.equal(blocks(size("GT", 9000, "MATCH"), from(undefined, 20000)), true);
+    // Cognito's own association_config setting.
+    const values = aclValues([rule("r", 0, size("GT", 20000))], "allow", { association_config: [{ request_body: [{ cognito_user_pool: [{ default_size_inspection_limit: "KB_32" }] }] }] });
+    const acl = aclFromModel(model([resource("aws_wafv2_web_acl.api", values, values)]), "aws_wafv2_web_acl.api", "after")!;
+    const run = (source: string) => pick(evaluateRequest(compileAcl(acl, { logged: null }), from(source, 30000), new RateState()));
+    assert.deepEqual(run("COGNITOIDP"), { action: "BLOCK", certain: true });
+    assert.deepEqual(run("APIGW"), { action: "ALLOW", certain: true }, "API Gateway: 16 KB, 16,384 > 20,000 is false");
+  });
   it("size constraint: URI length, and the body's logged size capped by the inspection limit", () => {
     const size = (op: string, n: number, kind: string, opts: Obj = {}) => ({ size_constraint_statement: [{ comparison_operator: op, size: n, field_to_match: field(kind, opts), text_transformation: tt() }] });
     assert.equal(blocks(size("GT", 10, "uri_path"), req({ uri: "/0123456789ab" })), true);
@@ -167,6 +202,44 @@ describe("traffic: statements and request components", () => {
     const sets = { regexSets: { [arn]: { regular_expression: [{ regex_string: "^/admin" }, { regex_string: "/Users/" }] } } };
     assert.equal(blocks({ regex_pattern_set_reference_statement: [{ arn, field_to_match: field("uri_path"), text_transformation: tt() }] }, r, sets), true);
   });
+  it("regex: PCRE's reading of what JavaScript reads differently (\\A \\z \\Z, $ before a final newline, POSIX classes, \\h, (?x), \\Q...\\E)", () => {
+    // AWS WAF Developer Guide, "Regex match rule statement": "AWS WAF supports the pattern syntax used by the PCRE library libpcre".
+    const re = (pattern: string, transforms: string[] = []) => ({ regex_match_statement: [{ regex_string: pattern, field_to_match: field("uri_path"), text_transformation: tt(...transforms) }] });
+    const uri = (u: string) => req({ uri: u });
+    assert.equal(blocks(re("\\A/api\\z"), uri("/api")), true);
+    assert.equal(blocks(re("\\A/api\\z"), uri("/api/x")), false);
+    // $ and \Z also match before a final newline: /admin%0a, URL-decoded, is /admin followed by a newline.
+    assert.equal(blocks(re("^/admin$", ["URL_DECODE"]), uri("/admin%0a")), true);
+    assert.equal(blocks(re("^/admin\\Z", ["URL_DECODE"]), uri("/admin%0a")), true);
+    assert.equal(blocks(re("^/admin\\z", ["URL_DECODE"]), uri("/admin%0a")), false);
+    assert.equal(blocks(re("^/[[:digit:]]+$"), uri("/123")), true);
+    assert.equal(blocks(re("^/[[:digit:]]+$"), uri("/12a")), false);
+    assert.equal(blocks(re("/a\\hb", ["URL_DECODE"]), uri("/a%09b")), true, "\\h is a horizontal space, not the letter h");
+    assert.equal(blocks(re("/a\\hb"), uri("/ahb")), false);
+    assert.equal(blocks(re("(?x) ^ /v [0-9]+  # version\n /users"), uri("/v2/users")), true);
+    assert.equal(blocks(re("^/a\\Q.*\\E$"), uri("/a.*")), true);
+    assert.equal(blocks(re("^/a\\Q.*\\E$"), uri("/abc")), false);
+    assert.equal(blocks(re("(?i)/ADMIN"), uri("/admin")), true);
+    assert.equal(blocks(re("/\\x41\\101"), uri("/AA")), true);
+  });
+  it("regex: constructs that are not translated make the statement uncertain, never a wrong answer", () => {
+    const re = (pattern: string) => ({ regex_match_statement: [{ regex_string: pattern, field_to_match: field("uri_path"), text_transformation: tt() }] });
+    assert.match(uncertain(re("^/(?!health)"), req({ uri: "/x" })), /lookaround/);
+    assert.match(uncertain(re("(a)\\1"), req({ uri: "/aa" })), /backreference/);
+    assert.match(uncertain(re("\\p{L}"), req({ uri: "/x" })), /\\p/);
+    assert.match(uncertain(re("a{,3}"), req({ uri: "/x" })), /quantifier/);
+    // (?i) folds Latin-1 letters in the engine but not in PCRE's byte mode: uncertain on such bytes only.
+    assert.match(uncertain(re("(?i)caf\\xc3\\xa9"), req({ uri: "/CAF\u00c9" })), /Latin-1/);
+    assert.equal(blocks(re("(?i)caf\\xc3\\xa9"), req({ uri: "/CAFE" })), false);
+  });
+  it("regex: a pattern that backtracks exponentially in JavaScript stays linear (^/(a+)+$)", () => {
+    const st = { regex_match_statement: [{ regex_string: "^/(a+)+$", field_to_match: field("uri_path"), text_transformation: tt() }] };
+    const started = Date.now();
+    assert.equal(blocks(st, req({ uri: "/" + "a".repeat(28) + "!" })), false);
+    assert.equal(blocks(st, req({ uri: "/" + "a".repeat(8000) + "!" })), false);
+    assert.equal(blocks(st, req({ uri: "/" + "a".repeat(8000) })), true);
+    assert.ok(Date.now() - started < 1000, `${Date.now() - started} ms`);
+  });
   it("IP set: client IP, IPv6, forwarded IP (FIRST, LAST, ANY, fallback)", () => {
     const arn = "arn:aws:wafv2:eu-west-3:111122223333:regional/ipset/office/1";
     const sets = { ipSets: { [arn]: { addresses: ["198.51.100.0/24", "2001:db8::/32"] } } };
@@ -178,20 +251,60 @@ describe("traffic: statements and request components", () => {
     assert.equal(blocks(st({ header_name: "X-Forwarded-For", position: "FIRST", fallback_behavior: "NO_MATCH" }), xff("198.51.100.9, 10.1.1.1"), sets), true);
     assert.equal(blocks(st({ header_name: "X-Forwarded-For", position: "LAST", fallback_behavior: "NO_MATCH" }), xff("198.51.100.9, 10.1.1.1"), sets), false);
     assert.equal(blocks(st({ header_name: "X-Forwarded-For", position: "ANY", fallback_behavior: "NO_MATCH" }), xff("10.1.1.1, 198.51.100.9"), sets), true);
-    assert.equal(blocks(st({ header_name: "X-Real-IP", position: "FIRST", fallback_behavior: "MATCH" }), xff("1.1.1.1"), sets), true);
     assert.equal(blocks(st({ header_name: "X-Forwarded-For", position: "FIRST", fallback_behavior: "MATCH" }), xff("not-an-ip"), sets), true);
+    assert.equal(blocks(st({ header_name: "X-Forwarded-For", position: "FIRST", fallback_behavior: "NO_MATCH" }), xff("0x7f.1"), sets), false);
+  });
+  it("forwarded IP header absent: AWS does not apply the rule at all, nor the fallback (AWS 'Forwarded IP address')", () => {
+    const arn = "arn:aws:wafv2:eu-west-3:111122223333:regional/ipset/office/1";
+    const sets = { ipSets: { [arn]: { addresses: ["198.51.100.0/24"] } } };
+    const ip = { ip_set_reference_statement: [{ arn, ip_set_forwarded_ip_config: [{ header_name: "X-Real-IP", position: "FIRST", fallback_behavior: "MATCH" }] }] };
+    const geo = { geo_match_statement: [{ country_codes: ["US"], forwarded_ip_config: [{ header_name: "X-Real-IP", fallback_behavior: "MATCH" }] }] };
+    const noHeader = req({ clientIp: "198.51.100.7" });
+    assert.equal(blocks(ip, noHeader, sets), false);
+    assert.equal(blocks(geo, noHeader), false);
+    assert.equal(blocks({ and_statement: [{ statement: [ip, byteMatch("uri_path", "/", "STARTS_WITH")] }] }, noHeader, sets), false);
+    // Under a not, "the rule is not applied" is not a statement value: uncertain rather than a certain match.
+    assert.match(uncertain({ not_statement: [{ statement: [ip] }] }, noHeader, sets), /absent/);
+    // Present but malformed: the fallback.
+    assert.equal(blocks(geo, req({ headers: [{ name: "X-Real-IP", value: "unknown" }] })), true);
+  });
+  it("IP set position ANY inspects the last 10 addresses of the header", () => {
+    const arn = "arn:aws:wafv2:eu-west-3:111122223333:regional/ipset/office/1";
+    const sets = { ipSets: { [arn]: { addresses: ["198.51.100.0/24"] } } };
+    const st = { ip_set_reference_statement: [{ arn, ip_set_forwarded_ip_config: [{ header_name: "X-Forwarded-For", position: "ANY", fallback_behavior: "NO_MATCH" }] }] };
+    const others = Array.from({ length: 10 }, (_, i) => `203.0.113.${i}`);
+    const xff = (v: string[]) => req({ headers: [{ name: "X-Forwarded-For", value: v.join(", ") }] });
+    assert.equal(blocks(st, xff(["198.51.100.9", ...others]), sets), false, "11th from the end is not inspected");
+    assert.equal(blocks(st, xff([...others.slice(1), "198.51.100.9"]), sets), true);
+    assert.equal(blocks(st, xff(["198.51.100.9", ...others.slice(1)]), sets), true, "10 addresses: all inspected");
   });
   it("IP set referenced by a Terraform address (ARN unknown in the plan): resolved through the Model's edges", () => {
     const acl = aclConfig(aclValues([rule("r", 0, { ip_set_reference_statement: [{ arn: null, ip_set_forwarded_ip_config: [] }] })]), { ipSets: { "aws_wafv2_ip_set.office": { addresses: ["52.46.82.0/24"] } } });
     acl.references.set("rule.0.statement.0.ip_set_reference_statement.0.arn", "aws_wafv2_ip_set.office");
     assert.equal(evaluateRequest(compileAcl(acl, { logged: null }), req({}), new RateState()).action, "BLOCK");
   });
-  it("geo match: the logged country; forwarded IP's country is not logged (uncertain), fallback when the header is missing", () => {
+  it("geo match: the logged country; forwarded IP's country is not logged (uncertain)", () => {
     assert.equal(blocks({ geo_match_statement: [{ country_codes: ["FR", "DE"], forwarded_ip_config: [] }] }, req({ country: "FR" })), true);
     assert.equal(blocks({ geo_match_statement: [{ country_codes: ["US"], forwarded_ip_config: [] }] }, req({ country: "FR" })), false);
     const fwd = { geo_match_statement: [{ country_codes: ["US"], forwarded_ip_config: [{ header_name: "X-Client-IP", fallback_behavior: "MATCH" }] }] };
-    assert.equal(blocks(fwd, req({})), true);
     assert.match(uncertain(fwd, req({ headers: [{ name: "X-Client-IP", value: "8.8.8.8" }] })), /forwarded IP/);
+  });
+  it("geo match adds the country label and, when the record shows it, the region label, match or not (AWS 'Geographic match rule statement')", () => {
+    const geo = (extra: Obj = {}) => rule("geo", 0, { geo_match_statement: [{ country_codes: ["AQ"], forwarded_ip_config: [], ...extra }] }, "count");
+    const on = (key: string) => rule("m", 1, { label_match_statement: [{ scope: "LABEL", key }] });
+    const run = (rules: Obj[], record: WafLogRecord) => pick(evaluateRequest(compileAcl(aclConfig(aclValues(rules)), { logged: null }), record, new RateState()));
+    const fr = req({ country: "FR" });
+    assert.deepEqual(run([geo(), on("awswaf:clientip:geo:country:FR")], fr), { action: "BLOCK", certain: true });
+    assert.deepEqual(run([geo(), on("awswaf:clientip:geo:country:DE")], fr), { action: "ALLOW", certain: true });
+    assert.deepEqual(run([on("awswaf:clientip:geo:country:FR")], fr), { action: "ALLOW", certain: true }, "no geo rule, no label");
+    // The region is not in the record's fields: known only from the record's own labels.
+    const withRegion = req({ country: "FR" }, { labels: [{ name: "awswaf:clientip:geo:country:FR" }, { name: "awswaf:clientip:geo:region:FR-IDF" }] });
+    assert.deepEqual(run([geo(), on("awswaf:clientip:geo:region:FR-IDF")], withRegion), { action: "BLOCK", certain: true });
+    assert.deepEqual(run([geo(), on("awswaf:clientip:geo:region:FR-ARA")], withRegion), { action: "ALLOW", certain: true });
+    assert.equal(run([geo(), on("awswaf:clientip:geo:region:FR-IDF")], fr).certain, false);
+    // A geo statement AWS may skip (after a non-matching part of an and_statement): its label is not certain.
+    const skipped = rule("geo", 0, { and_statement: [{ statement: [byteMatch("method", "POST", "EXACTLY"), { geo_match_statement: [{ country_codes: ["AQ"], forwarded_ip_config: [] }] }] }] }, "count");
+    assert.equal(run([skipped, on("awswaf:clientip:geo:country:FR")], fr).certain, false);
   });
   it("and / or / not", () => {
     const r = req({ uri: "/admin", httpMethod: "POST" });
@@ -254,12 +367,59 @@ describe("traffic: rules, actions and labels", () => {
     const acl = aclConfig({ ...aclValues([], "block"), default_action: action("block", { custom_response: [{ response_code: 403 }] }) });
     assert.equal(evaluateRequest(compileAcl(acl), r, new RateState()).responseCode, 403);
   });
-  it("CAPTCHA and CHALLENGE end the evaluation, unless the logged token was valid", () => {
+  it("CAPTCHA and CHALLENGE end the evaluation of a request without a token", () => {
     const m = byteMatch("uri_path", "/", "STARTS_WITH");
-    assert.equal(run([rule("c", 0, m, "captcha")], req({})).action, "CAPTCHA");
-    assert.equal(run([rule("c", 0, m, "challenge")], req({})).action, "CHALLENGE");
-    const solved = logRecord({ captchaResponse: { responseCode: 0, solveTimestamp: 1683355500 } } as Partial<WafLogRecord>);
-    assert.equal(run([rule("c", 0, m, "captcha")], solved).action, "ALLOW");
+    assert.deepEqual(pick(run([rule("c", 0, m, "captcha")], req({}))), { action: "CAPTCHA", certain: true });
+    assert.deepEqual(pick(run([rule("c", 0, m, "challenge")], req({}))), { action: "CHALLENGE", certain: true });
+  });
+  it("CAPTCHA and CHALLENGE of a rule the logged ACL did not have: a request with an aws-waf-token is uncertain", () => {
+    // AWS WAF Developer Guide, "Token characteristics": the token is the aws-waf-token cookie; whether it is
+    // valid (immunity time, domain) is not in a record that no CAPTCHA of the logged ACL judged.
+    const m = byteMatch("uri_path", "/", "STARTS_WITH");
+    const withToken = req({ headers: [{ name: "Cookie", value: "session=1; aws-waf-token=51c71352-41f5-4f6d-b676-c24907bdf819:EQoAZ/J+AAQAAAAA:t9wv" }] });
+    const logged = aclConfig(aclValues([]));
+    for (const kind of ["captcha", "challenge"]) {
+      const v = evaluateRequest(compileAcl(aclConfig(aclValues([rule("c", 0, m, kind)])), { logged }), withToken, new RateState());
+      assert.equal(v.certain, false, kind);
+      assert.match(v.why ?? "", /token/);
+    }
+  });
+  it("a valid CAPTCHA token logged for one rule: another CAPTCHA rule passes it within its immunity time, not after", () => {
+    // "Timestamp expiration: token immunity times": expired when now - solve timestamp > immunity time.
+    const m = byteMatch("uri_path", "/", "STARTS_WITH");
+    const logged = aclConfig(aclValues([rule("captcha-rule", 0, m, "captcha")]));
+    const planned = (immunity: number) =>
+      aclConfig(aclValues([rule("captcha-rule", 0, m, "captcha"), rule("captcha-2", 1, m, "captcha", { captcha_config: [{ immunity_time_property: [{ immunity_time: immunity }] }] })]));
+    const solvedAgo = (s: number) =>
+      logRecord({
+        timestamp: 1_700_000_000_000,
+        nonTerminatingMatchingRules: [{ ruleId: "captcha-rule", action: "CAPTCHA", captchaResponse: { responseCode: 0, solveTimestamp: 1_700_000_000 - s } }] as unknown as WafLogRecord["nonTerminatingMatchingRules"],
+        httpRequest: { ...logRecord().httpRequest, headers: [{ name: "cookie", value: "aws-waf-token=abc" }] },
+      });
+    const v = (immunity: number, ago: number) => pick(evaluateRequest(compileAcl(planned(immunity), { logged }), solvedAgo(ago), new RateState()));
+    assert.deepEqual(v(300, 100), { action: "ALLOW", certain: true });
+    assert.deepEqual(v(60, 100), { action: "CAPTCHA", certain: true });
+    assert.equal(v(100, 100).certain, false, "at the limit (solveTimestamp is in seconds)");
+  });
+  it("a Challenge passed with a valid token (challengeResponse code 0 in its nonTerminatingMatchingRules entry) goes on", () => {
+    const m = byteMatch("uri_path", "/", "STARTS_WITH");
+    const acl = aclConfig(aclValues([rule("challenge-rule", 0, m, "challenge"), rule("after", 1, m, "block")]));
+    const passed = logRecord({
+      action: "BLOCK",
+      terminatingRuleId: "after",
+      nonTerminatingMatchingRules: [{ ruleId: "challenge-rule", action: "CHALLENGE", challengeResponse: { responseCode: 0, solveTimestamp: 1683355500 } }] as unknown as WafLogRecord["nonTerminatingMatchingRules"],
+      httpRequest: { ...logRecord().httpRequest, headers: [{ name: "Cookie", value: "aws-waf-token=abc" }] },
+    });
+    assert.deepEqual(pick(evaluateRequest(compileAcl(acl), passed, new RateState())), { action: "BLOCK", certain: true });
+    assert.equal(evaluateRequest(compileAcl(acl), passed, new RateState()).terminatingRule, "after");
+  });
+  it("a rule group whose undecided rule comes before its terminating one: both actions stay possible", () => {
+    const rgArn = "arn:aws:wafv2:eu-west-3:111122223333:regional/rulegroup/mine/1";
+    const group = { name: "mine", rule: [rule("body", 0, byteMatch("body", "x"), "block"), rule("ok", 1, byteMatch("uri_path", "/", "STARTS_WITH"), "allow")] };
+    const ref = { name: "mine", priority: 0, override_action: [{ none: [{}] }], statement: [{ rule_group_reference_statement: [{ arn: rgArn, rule_action_override: [] }] }] };
+    const acl = aclConfig(aclValues([ref, rule("allow-all", 1, byteMatch("uri_path", "/", "STARTS_WITH"), "allow")]), { ruleGroups: { [rgArn]: group } });
+    const v = evaluateRequest(compileAcl(acl, { logged: null }), req({}, { requestBodySize: 10 }), new RateState());
+    assert.deepEqual(pick(v), { action: "ALLOW", certain: false }, "the group's body rule may have blocked it");
   });
   it("an undecidable rule leaves the verdict certain when its action would not change it", () => {
     const body = byteMatch("body", "x");
@@ -321,6 +481,19 @@ describe("traffic: rules, actions and labels", () => {
     assert.equal(lead([rule("first", 0, byteMatch("method", "GET", "EXACTLY")), rule("rate", 2, rb())]), null);
     assert.equal(lead([rule("rate", 0, rb(byteMatch("method", "GET", "EXACTLY")))]), null);
   });
+  it("rate-based FORWARDED_IP: counted per first address; no header: not counted; malformed: the fallback (AWS 'Forwarded IP address')", () => {
+    const rb = (fallback: string) => rule("rate", 0, { rate_based_statement: [{ limit: 10, evaluation_window_sec: 60, aggregate_key_type: "FORWARDED_IP", forwarded_ip_config: [{ header_name: "X-Forwarded-For", fallback_behavior: fallback }] }] });
+    const at = (i: number, xff: string | null) => logRecord({ timestamp: 1_700_000_000_000 + i, httpRequest: { ...logRecord().httpRequest, headers: xff === null ? [] : [{ name: "X-Forwarded-For", value: xff }] } });
+    const c = compileAcl(aclConfig(aclValues([rb("MATCH")])), { logged: null });
+    const state = new RateState();
+    for (let i = 0; i < 30; i++) evaluateRequest(c, at(i, "203.0.113.1, 10.0.0.1"), state);
+    assert.deepEqual(pick(evaluateRequest(c, at(31, "203.0.113.1"), state)), { action: "BLOCK", certain: true });
+    assert.deepEqual(pick(evaluateRequest(c, at(32, "203.0.113.2, 203.0.113.1"), state)), { action: "ALLOW", certain: true });
+    assert.deepEqual(pick(evaluateRequest(c, at(33, null), state)), { action: "ALLOW", certain: true }, "no header: the rule does not apply");
+    assert.deepEqual(pick(evaluateRequest(c, at(34, "garbage"), state)), { action: "BLOCK", certain: true }, "malformed: fallback MATCH");
+    const n = compileAcl(aclConfig(aclValues([rb("NO_MATCH")])), { logged: null });
+    assert.deepEqual(pick(evaluateRequest(n, at(35, "garbage"), new RateState())), { action: "ALLOW", certain: true });
+  });
   it("rate-based with custom keys (header) and a scope-down", () => {
     const st = { rate_based_statement: [{ limit: 10, evaluation_window_sec: 60, aggregate_key_type: "CUSTOM_KEYS", custom_key: [{ header: [{ name: "dogname", text_transformation: tt() }] }], scope_down_statement: [byteMatch("method", "GET", "EXACTLY")] }] };
     const c = compileAcl(aclConfig(aclValues([rule("rate", 0, st)])), { logged: null });
@@ -360,5 +533,121 @@ describe("traffic: rule groups", () => {
     const logged = aclConfig(aclValues([plain]));
     assert.equal(evaluateRequest(compileAcl(logged), record, new RateState()).action, "BLOCK");
     assert.deepEqual(pick(evaluateRequest(compileAcl(aclConfig(aclValues([scoped])), { logged }), record, new RateState())), { action: "ALLOW", certain: true });
+  });
+});
+
+describe("traffic: managed rule groups add only the labels they can produce", () => {
+  const entry = (id: string, counted: string[] = []) => ({ ruleGroupId: id, terminatingRule: null, nonTerminatingMatchingRules: counted.map((ruleId) => ({ ruleId, action: "COUNT", overriddenAction: "BLOCK" })), excludedRules: null });
+  const on = (key: string, priority: number) => rule("m", priority, { label_match_statement: [{ scope: "LABEL", key }] });
+  const crs = groupRule("crs", 2, "AWSManagedRulesCommonRuleSet", { overrides: { NoUserAgent_HEADER: "count" } });
+  const run = (rules: Obj[], record: WafLogRecord) => pick(evaluateRequest(compileAcl(aclConfig(aclValues(rules))), record, new RateState()));
+  it("a group evaluated before another does not add the later group's labels (ATP, then a label match, then CRS)", () => {
+    const record = req({}, {
+      ruleGroupList: [entry("AWS#AWSManagedRulesATPRuleSet"), entry("AWS#AWSManagedRulesCommonRuleSet", ["NoUserAgent_HEADER"])],
+      labels: [{ name: "awswaf:managed:aws:core-rule-set:NoUserAgent_Header" }],
+    });
+    assert.deepEqual(run([groupRule("atp", 0, "AWSManagedRulesATPRuleSet"), on("awswaf:managed:aws:core-rule-set:NoUserAgent_Header", 1), crs], record), { action: "ALLOW", certain: true });
+    assert.deepEqual(run([groupRule("atp", 0, "AWSManagedRulesATPRuleSet"), crs, on("awswaf:managed:aws:core-rule-set:NoUserAgent_Header", 3)], record), { action: "BLOCK", certain: true });
+  });
+  it("a group wafguard does not know: other groups' namespaces are never its own, its own labels are uncertain", () => {
+    const third = { ...groupRule("vendor", 0, "SomeVendorRuleSet"), statement: [{ managed_rule_group_statement: [{ name: "SomeVendorRuleSet", vendor_name: "Vendor", rule_action_override: [], scope_down_statement: [] }] }] };
+    const record = req({}, {
+      ruleGroupList: [entry("Vendor#SomeVendorRuleSet"), entry("AWS#AWSManagedRulesCommonRuleSet", ["NoUserAgent_HEADER"])],
+      labels: [{ name: "awswaf:managed:vendor:some:bad" }, { name: "awswaf:managed:aws:core-rule-set:NoUserAgent_Header" }],
+    });
+    assert.deepEqual(run([third, on("awswaf:managed:aws:core-rule-set:NoUserAgent_Header", 1), crs], record), { action: "ALLOW", certain: true });
+    assert.equal(run([third, on("awswaf:managed:vendor:some:bad", 1), crs], record).certain, false);
+  });
+  it("Bot Control adds the token labels of the record (AWS 'Types of token labels in AWS WAF')", () => {
+    const record = req({}, { ruleGroupList: [entry("AWS#AWSManagedRulesBotControlRuleSet")], labels: [{ name: "awswaf:managed:token:absent" }] });
+    assert.deepEqual(run([groupRule("bots", 0, "AWSManagedRulesBotControlRuleSet"), on("awswaf:managed:token:absent", 1)], record), { action: "BLOCK", certain: true });
+  });
+});
+
+describe("traffic: label prefixes and contexts (AWS 'Matching against a label', 'Label match examples')", () => {
+  // Account 111122223333, web ACL testWebACL, as in AWS's examples.
+  const arn = "arn:aws:wafv2:us-east-1:111122223333:regional/webacl/testWebACL/1";
+  const rgArn = "arn:aws:wafv2:us-east-1:111122223333:regional/rulegroup/productionRules/2";
+  const everything = byteMatch("uri_path", "/", "STARTS_WITH");
+  const labelling = (names: string[], priority = 0) => rule(`add-${priority}`, priority, everything, "count", { rule_label: names.map((name) => ({ name })) });
+  const matcher = (key: string, scope = "LABEL") => rule("match_rule", 10, { label_match_statement: [{ scope, key }] });
+  const run = (rules: Obj[], record: WafLogRecord = req({}), opts: { arn?: string | null; groups?: Record<string, Obj> } = {}) => {
+    const values = aclValues(rules, "allow", { name: "testWebACL", arn: opts.arn === undefined ? arn : opts.arn });
+    const acl = aclConfig(values, { ruleGroups: opts.groups ?? {} });
+    if (opts.arn === null) delete acl.arn;
+    return pick(evaluateRequest(compileAcl(acl, { logged: null }), record, new RateState()));
+  };
+  const BLOCK = { action: "BLOCK", certain: true };
+  const ALLOW = { action: "ALLOW", certain: true };
+  it("a local key matches labels of its own web ACL, with any namespaces before it, and only the exact ending", () => {
+    assert.deepEqual(run([labelling(["header:encoding:utf8"]), matcher("header:encoding:utf8")]), BLOCK);
+    assert.deepEqual(run([labelling(["testNS1:testNS2:header:encoding:utf8"]), matcher("header:encoding:utf8")]), BLOCK);
+    assert.deepEqual(run([labelling(["header:encoding2:utf8"]), matcher("header:encoding:utf8")]), ALLOW);
+    // A key with namespaces the label does not have: testNS1:LabelA is not LabelA.
+    assert.deepEqual(run([labelling(["LabelA"]), matcher("testNS1:LabelA")]), ALLOW);
+  });
+  it("a local key does not match the same label added by a rule group of the web ACL (another context); its prefix does", () => {
+    const group = { name: "productionRules", arn: rgArn, rule: [labelling(["header:encoding:utf8"])] };
+    const ref = { name: "rg", priority: 0, override_action: [{ none: [{}] }], statement: [{ rule_group_reference_statement: [{ arn: rgArn, rule_action_override: [] }] }] };
+    assert.deepEqual(run([ref, matcher("header:encoding:utf8")], req({}), { groups: { [rgArn]: group } }), ALLOW);
+    assert.deepEqual(run([ref, matcher("awswaf:111122223333:rulegroup:productionRules:header:encoding:utf8")], req({}), { groups: { [rgArn]: group } }), BLOCK);
+    // Inside the group, its own local key matches.
+    const inner = { name: "productionRules", arn: rgArn, rule: [labelling(["header:encoding:utf8"]), { ...matcher("header:encoding:utf8"), priority: 1 }] };
+    assert.deepEqual(run([ref], req({}), { groups: { [rgArn]: inner } }), BLOCK);
+  });
+  it("managed rule group labels match only with their prefix (LABEL and NAMESPACE)", () => {
+    const entry = { ruleGroupId: "AWS#AWSManagedRulesCommonRuleSet", terminatingRule: null, nonTerminatingMatchingRules: [{ ruleId: "NoUserAgent_HEADER", action: "COUNT", overriddenAction: "BLOCK" }], excludedRules: null };
+    const record = req({}, { ruleGroupList: [entry], labels: [{ name: "awswaf:managed:aws:core-rule-set:NoUserAgent_Header" }] });
+    const crs = groupRule("crs", 0, "AWSManagedRulesCommonRuleSet", { overrides: { NoUserAgent_HEADER: "count" } });
+    const loggedRun = (key: string, scope = "LABEL") => {
+      const acl = aclConfig(aclValues([crs, matcher(key, scope)], "allow", { name: "testWebACL", arn }));
+      return pick(evaluateRequest(compileAcl(acl), record, new RateState()));
+    };
+    assert.deepEqual(loggedRun("NoUserAgent_Header"), ALLOW);
+    assert.deepEqual(loggedRun("core-rule-set:NoUserAgent_Header"), ALLOW);
+    assert.deepEqual(loggedRun("core-rule-set:", "NAMESPACE"), ALLOW);
+    assert.deepEqual(loggedRun("awswaf:managed:aws:core-rule-set:NoUserAgent_Header"), BLOCK);
+    assert.deepEqual(loggedRun("awswaf:managed:aws:core-rule-set:", "NAMESPACE"), BLOCK);
+    assert.deepEqual(loggedRun("awswaf:managed:aws:", "NAMESPACE"), BLOCK);
+  });
+  it("local namespace: matches its own web ACL's labels, not a managed label with the same namespaces", () => {
+    assert.deepEqual(run([labelling(["header:encoding:utf8"]), matcher("header:encoding:", "NAMESPACE")]), BLOCK);
+    assert.deepEqual(run([labelling(["other:utf8"]), matcher("header:encoding:", "NAMESPACE")]), ALLOW);
+    const record = req({}, { labels: [{ name: "awswaf:managed:aws:core-rule-set:header:encoding:utf8" }] });
+    assert.deepEqual(run([matcher("header:encoding:", "NAMESPACE")], record), ALLOW);
+  });
+  it("a fully qualified key of the web ACL's own context, with the account unknown in the plan: uncertain, never a certain no", () => {
+    assert.deepEqual(run([labelling(["internal:admin"]), matcher("internal:admin")], req({}), { arn: null }), BLOCK);
+    const v = run([labelling(["internal:admin"]), matcher("awswaf:111122223333:webacl:testWebACL:internal:admin")], req({}), { arn: null });
+    assert.equal(v.certain, false);
+    assert.deepEqual(run([labelling(["internal:admin"]), matcher("awswaf:111122223333:webacl:testWebACL:internal:admin")]), BLOCK);
+  });
+});
+
+describe("traffic: a managed rule group changed between the logged ACL and the plan", () => {
+  const crsEntry = (terminating: string | null) => ({ ruleGroupId: "AWS#AWSManagedRulesCommonRuleSet", terminatingRule: terminating ? { ruleId: terminating, action: "BLOCK" } : null, nonTerminatingMatchingRules: [], excludedRules: null });
+  const group = (extra: Obj = {}, scopeDown?: Obj) => {
+    const r = groupRule("crs", 0, "AWSManagedRulesCommonRuleSet", scopeDown ? { scopeDown } : {});
+    const st = (r.statement as Obj[])[0]!.managed_rule_group_statement as Obj[];
+    st[0] = { ...st[0], ...extra };
+    return r;
+  };
+  const run = (logged: Obj, planned: Obj, record: WafLogRecord) => pick(evaluateRequest(compileAcl(aclConfig(aclValues([planned])), { logged: aclConfig(aclValues([logged])) }), record, new RateState()));
+  it("a wider scope-down in the plan: a request the logged scope-down excluded has no match list (uncertain); one it let in is exact", () => {
+    const api = byteMatch("uri_path", "/api", "STARTS_WITH");
+    // The logged group never saw /admin: it is absent from ruleGroupList, which would read as "no match".
+    assert.equal(run(group({}, api), group(), req({ uri: "/admin/x" })).certain, false);
+    assert.deepEqual(run(group({}, api), group(), req({ uri: "/api/x" })), { action: "ALLOW", certain: true });
+    assert.deepEqual(run(group({}, api), group(), req({ uri: "/api/x" }, { action: "BLOCK", terminatingRuleId: "crs", terminatingRuleType: "MANAGED_RULE_GROUP", ruleGroupList: [crsEntry("GenericLFI_URIPATH")] })), { action: "BLOCK", certain: true });
+  });
+  it("another version or managed_rule_group_configs: the logged matches do not stand for the planned group", () => {
+    const blocked = req({ uri: "/x" }, { action: "BLOCK", terminatingRuleId: "crs", terminatingRuleType: "MANAGED_RULE_GROUP", ruleGroupList: [crsEntry("GenericLFI_URIPATH")] });
+    const passed = req({ uri: "/x" }, { ruleGroupList: [crsEntry(null)] });
+    assert.deepEqual(run(group({ version: "Version_1.4" }), group({ version: "Version_1.4" }), blocked), { action: "BLOCK", certain: true });
+    assert.equal(run(group({ version: "Version_1.4" }), group({ version: "Version_1.5" }), passed).certain, false);
+    assert.equal(run(group({ version: null }), group({ version: "Version_1.5" }), blocked).certain, false);
+    assert.equal(run(group(), group({ managed_rule_group_configs: [{ login_path: "/login" }] }), passed).certain, false);
+    // Written as [] or null: the same unset configuration.
+    assert.deepEqual(run(group({ managed_rule_group_configs: [] }), group({ managed_rule_group_configs: null }), passed), { action: "ALLOW", certain: true });
   });
 });

@@ -117,6 +117,57 @@ describe("traffic oracle: AWS's log examples through the ACL that wrote them", (
   }
 });
 
+describe("traffic oracle: AWS's CAPTCHA log examples through the ACL that wrote them", () => {
+  // "Log output for a CAPTCHA rule against a web request with a valid, unexpired CAPTCHA token" and "... that
+  // doesn't have a CAPTCHA token" (logging-examples.html; waf-captcha-and-challenge-logs-metrics.html): the
+  // valid token is noted under nonTerminatingMatchingRules and the request goes on, like a Count.
+  const acl = aclConfig({ ...aclValues([rule("captcha-rule", 0, byteMatch("uri_path", "/pen-test/", "STARTS_WITH"), "captcha")]), name: "captcha-web-acl", arn: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/captcha-web-acl/585e38b5-afce-4d2a-b417-14fb08b66c67" });
+  const request = (cookie: boolean) => ({
+    clientIp: "72.21.198.65",
+    country: "US",
+    headers: [
+      { name: "X-Forwarded-For", value: "72.21.198.65" },
+      { name: "Host", value: "b34myvfw0b.gamma.execute-api.us-east-1.amazonaws.com" },
+      { name: "accept", value: "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8" },
+      ...(cookie ? [{ name: "cookie", value: "aws-waf-token=51c71352-41f5-4f6d-b676-c24907bdf819:EQoAZ/J+AAQAAAAA:t9wvxbw042wva7E2Y6lgud/bS6YG0CJKVAJqaRqDZ140ythKW0Zj9wKB2O8lSkYDRqf1yONcVBFo5u0eYi0tvT4rtQCXsu+KanAardW8go4QSLw4yoED59lgV7oAhGyCalAzE7ra29j+RvvZPsQyoQuDCrtoY/TvQyMTXIXzGPDC/rKBbg==" }] : []),
+    ],
+    uri: "/pen-test/pets",
+    args: "",
+    httpVersion: "HTTP/1.1",
+    httpMethod: "GET",
+    requestId: "GINMHHUgoAMFxug=",
+  });
+  const valid = logRecord({
+    timestamp: 1632420429309,
+    webaclId: acl.arn!,
+    terminatingRuleId: "Default_Action",
+    action: "ALLOW",
+    httpSourceId: "123456789012:b34myvfw0b:pen-test",
+    nonTerminatingMatchingRules: [{ ruleId: "captcha-rule", action: "CAPTCHA", ruleMatchDetails: [], captchaResponse: { responseCode: 0, solveTimestamp: 1632420429 } }] as unknown as WafLogRecord["nonTerminatingMatchingRules"],
+    httpRequest: request(true),
+  });
+  const missing = logRecord({
+    timestamp: 1632420416512,
+    webaclId: acl.arn!,
+    terminatingRuleId: "captcha-rule",
+    action: "CAPTCHA",
+    responseCodeSent: 405,
+    captchaResponse: { responseCode: 405, solveTimestamp: 0, failureReason: "TOKEN_MISSING" },
+    httpRequest: request(false),
+  } as Partial<WafLogRecord>);
+  for (const [title, record] of [
+    ["a valid, unexpired CAPTCHA token: allowed by the default action", valid],
+    ["no CAPTCHA token: ended by the CAPTCHA rule", missing],
+  ] as const) {
+    it(title, () => {
+      const v = evaluateRequest(compileAcl(acl), record, new RateState());
+      assert.ok(v.certain, `uncertain: ${v.why}`);
+      assert.equal(v.action, record.action);
+      assert.equal(v.terminatingRule, record.terminatingRuleId);
+    });
+  }
+});
+
 /* ---------- generated ACLs and logs, ground truth by construction ---------- */
 
 interface RuleSpec {

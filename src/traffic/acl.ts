@@ -26,9 +26,12 @@ export interface AclConfig {
   /**
    * Body bytes the protected resource forwards to WAF: 16 KB for API Gateway and CloudFront unless
    * association_config raises it (AWS WAF API Reference, "RequestBodyAssociatedResourceTypeConfig":
-   * "The default size is 16 KB (16,384 bytes)"; 8 KB fixed only for ALB and AppSync).
+   * "The default size is 16 KB (16,384 bytes)"; 8 KB fixed only for ALB and AppSync). This is the limit of
+   * the scope's usual resource (API Gateway for REGIONAL, CloudFront); see bodyInspectionLimits.
    */
   bodyInspectionLimitBytes: number;
+  /** The association_config limits of the other resource types, by their log name (httpSourceName). */
+  bodyInspectionLimitsBySource?: Record<string, number>;
 }
 
 export const DEFAULT_BODY_INSPECTION_LIMIT = 16 * 1024;
@@ -55,6 +58,7 @@ export function aclFromModel(model: Model, address: string, which: "before" | "a
     ruleGroups: new Map(),
     references: new Map(),
     bodyInspectionLimitBytes: bodyLimit(values),
+    bodyInspectionLimitsBySource: bodyLimitsBySource(values),
   };
   if (typeof values.arn === "string") config.arn = values.arn;
   for (const r of model.resources) {
@@ -92,10 +96,48 @@ function rulesOf(acl: ModelResource, values: Record<string, unknown>, which: "be
 const LIMITS: Record<string, number> = { KB_16: 16384, KB_32: 32768, KB_48: 49152, KB_64: 65536 };
 
 function bodyLimit(values: Record<string, unknown>): number {
-  const key = values.scope === "CLOUDFRONT" ? "cloudfront" : "api_gateway";
+  return configuredLimit(values, values.scope === "CLOUDFRONT" ? "cloudfront" : "api_gateway");
+}
+
+function configuredLimit(values: Record<string, unknown>, key: string): number {
   const limit = first(first(first(values, "association_config"), "request_body"), key)?.default_size_inspection_limit;
   return (typeof limit === "string" && LIMITS[limit]) || DEFAULT_BODY_INSPECTION_LIMIT;
 }
+
+/** association_config.request_body blocks by the httpSourceName of their resource type (logging-fields). */
+const SOURCES: Record<string, string> = { COGNITOIDP: "cognito_user_pool", APPRUNNER: "app_runner_service" };
+
+function bodyLimitsBySource(values: Record<string, unknown>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [source, key] of Object.entries(SOURCES)) out[source] = configuredLimit(values, key);
+  // Verified Access has its own setting; its httpSourceName is not documented (counted among the unknown).
+  out["?verified_access_instance"] = configuredLimit(values, "verified_access_instance");
+  return out;
+}
+
+/**
+ * The body inspection limits that may apply to a request from `source` (the record's httpSourceName): AWS WAF
+ * Developer Guide, "Considerations for managing body inspection"
+ * (https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-setting-body-inspection-limit.html): "For
+ * Application Load Balancer and AWS AppSync, the limit is fixed at 8 KB"; CloudFront, API Gateway, Amazon
+ * Cognito, App Runner and Verified Access default to 16 KB, raised by association_config. One value when the
+ * source tells the resource type; for a regional web ACL's record without a known source, every regional one.
+ */
+export function bodyInspectionLimits(acl: AclConfig): (source: string | undefined) => readonly number[] {
+  const fixed = [ALB_APPSYNC_BODY_LIMIT];
+  const own = [acl.bodyInspectionLimitBytes];
+  const by = acl.bodyInspectionLimitsBySource ?? {};
+  const known = new Map<string, readonly number[]>([
+    ["ALB", fixed],
+    ["APPSYNC", fixed],
+    [acl.scope === "CLOUDFRONT" ? "CF" : "APIGW", own],
+  ]);
+  for (const [source, limit] of Object.entries(by)) if (!source.startsWith("?")) known.set(source, [limit]);
+  const unknown: readonly number[] = acl.scope === "CLOUDFRONT" ? own : [...new Set([...fixed, ...own, ...Object.values(by)])];
+  return (source) => (source !== undefined && known.get(source)) || unknown;
+}
+
+export const ALB_APPSYNC_BODY_LIMIT = 8 * 1024;
 
 /** The first object of a nested block (plan shape: blocks are arrays of objects). */
 export function first(v: Record<string, unknown> | undefined, key: string): Record<string, unknown> | undefined {

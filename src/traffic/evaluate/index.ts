@@ -2,16 +2,17 @@
  * The WAFv2 request evaluator: what a web ACL does with one logged request (AWS WAF Developer Guide, "How AWS
  * WAF processes a web request", "Rule actions", "Rule statements", "Overriding rule group actions"). Rules run
  * in priority order; ALLOW/BLOCK end the evaluation, COUNT adds labels and goes on, CAPTCHA and CHALLENGE end
- * it unless the request carries a valid token (logged captchaResponse/challengeResponse with code 0); the
- * default action decides when no rule terminates. What the record cannot tell makes the verdict uncertain.
+ * it unless the request carries a valid token (token.ts); the default action decides when no rule terminates.
+ * What the record cannot tell makes the verdict uncertain.
  */
 
 import { first, type AclConfig } from "../acl";
 import type { WafLogRecord } from "../log-record";
-import { findLoggedGroup, groupFromLog, TERMINATING, type GroupIdentity } from "./logged-group";
+import { findLoggedGroup, groupFromLog, groupNamespaces, TERMINATING, type GroupIdentity } from "./logged-group";
 import { RATE_UNCERTAIN_BAND, RateState } from "./rate";
-import { NO, Request, UNKNOWN, YES, type Match } from "./request";
-import { compileStatement, type Compiled } from "./statement";
+import { LabelMatcher, NO, Request, UNKNOWN, UNKNOWN_ACCOUNT, YES, type Match } from "./request";
+import { compileStatement, isIpAddress, type Compiled } from "./statement";
+import { immunityOf, isTokenAction, normal, tokenPasses, tokenSettings, type TokenRule } from "./token";
 import { compileTransforms, toBinary } from "./transform";
 
 export { RateState } from "./rate";
@@ -52,7 +53,14 @@ interface RuleResult {
   action: string;
   subRule: string | null;
   responseCode?: number;
+  /** CAPTCHA/CHALLENGE: the request's token passes (YES: like a count), or not (NO: the action ends it), or unknown */
+  pass?: Match;
+  /** Other terminating actions the rule may have taken instead (an undecided rule of a rule group before it). */
+  alt?: readonly string[];
 }
+
+/** Whether a result ends the evaluation: YES, NO, or UNKNOWN (a CAPTCHA/Challenge whose token the log cannot judge). */
+const terminates = (r: RuleResult): Match => (!TERMINATING.has(r.action) ? NO : r.pass === undefined || r.pass === NO ? YES : r.pass === YES ? NO : UNKNOWN);
 
 interface CompiledRule {
   name: string;
@@ -94,7 +102,10 @@ function actionOf(action: Obj | undefined): { action: string; responseCode?: num
 export function compileAcl(acl: AclConfig, options: CompileOptions = {}): CompiledAcl {
   const logged = options.logged === undefined ? acl : options.logged;
   const knowledge = new LoggedKnowledge(logged);
-  const rules = byPriority(blocks(acl.values, "rule")).map(({ rule, index }) => compileRule(rule, `rule.${index}`, acl, knowledge, null));
+  // Labels are fully qualified: awswaf:<account>:webacl:<name>: for the web ACL's own rules (labelPrefix).
+  const account = accountOf(acl.arn ?? acl.values.arn) ?? accountOf(logged?.arn ?? logged?.values.arn) ?? UNKNOWN_ACCOUNT;
+  const prefix = `awswaf:${account}:webacl:${str(acl.values.name) || acl.name}:`;
+  const rules = byPriority(blocks(acl.values, "rule")).map(({ rule, index }) => compileRule(rule, `rule.${index}`, acl, knowledge, null, prefix));
   const def = actionOf(first(acl.values, "default_action"));
   return {
     address: acl.address,
@@ -102,6 +113,12 @@ export function compileAcl(acl: AclConfig, options: CompileOptions = {}): Compil
     rules,
     defaultAction: def?.action === "BLOCK" ? (def.responseCode ? { action: "BLOCK", responseCode: def.responseCode } : { action: "BLOCK" }) : { action: "ALLOW" },
   };
+}
+
+/** The account of a WAF ARN (arn:aws:wafv2:REGION:ACCOUNT:...). */
+function accountOf(arn: unknown): string | null {
+  const m = typeof arn === "string" ? /^arn:aws[a-z-]*:wafv2:[^:]*:(\d{12}):/.exec(arn) : null;
+  return m ? m[1]! : null;
 }
 
 /**
@@ -122,23 +139,74 @@ class LoggedKnowledge {
   private readonly priorities = new Map<string, number>();
   private readonly statements = new Map<string, string>();
   private readonly groups = new Set<string>();
+  /** Managed rule groups of the logged ACL: the statement and its indexed path (for its scope-down). */
+  private readonly managed = new Map<string, { body: Obj; path: string }>();
 
   constructor(readonly acl: AclConfig | null) {
-    for (const rule of blocks(acl?.values, "rule")) {
+    blocks(acl?.values, "rule").forEach((rule, index) => {
       const name = str(rule.name);
       this.priorities.set(name, Number(rule.priority ?? 0));
       this.statements.set(name, JSON.stringify(rule.statement ?? null));
       const s = first(rule, "statement");
       const mg = first(s, "managed_rule_group_statement");
-      if (mg) this.groups.add(`${str(mg.vendor_name)}#${str(mg.name)}`);
+      if (mg) {
+        const id = `${str(mg.vendor_name)}#${str(mg.name)}`;
+        this.groups.add(id);
+        if (!this.managed.has(id)) this.managed.set(id, { body: mg, path: `rule.${index}.statement.0.managed_rule_group_statement.0` });
+      }
       const rg = first(s, "rule_group_reference_statement");
       if (rg) this.groups.add(str(rg.arn));
-    }
+    });
+  }
+
+  /**
+   * Why the logged matches of a managed rule group do not stand for the planned one: another version or other
+   * managed_rule_group_configs (AWS: a version's rules and a configuration's settings decide what its rules
+   * match). null when they are the same, or the logged ACL has no such group.
+   */
+  groupChange(mg: Obj): string | null {
+    const logged = this.managed.get(`${str(mg.vendor_name)}#${str(mg.name)}`);
+    if (!logged) return null;
+    const key = (b: Obj) => JSON.stringify(normal([b.version, b.managed_rule_group_configs]));
+    if (key(logged.body) === key(mg)) return null;
+    const v = (b: Obj) => (typeof b.version === "string" && b.version ? b.version : "the default version");
+    return str(logged.body.version) !== str(mg.version)
+      ? `rule group ${str(mg.name)}: the plan runs ${v(mg)}, the log was written by ${v(logged.body)}`
+      : `rule group ${str(mg.name)}: its managed_rule_group_configs changed since the log was written`;
+  }
+
+  /**
+   * The logged ACL's scope-down statement of a managed group, compiled, when it differs from the planned one:
+   * where it excluded a request, the log has no match list for a group the plan evaluates. A scope-down that
+   * reads labels or adds them (label and geo match) is not replayed here (UNKNOWN). null: the same scope-down.
+   */
+  loggedScopeDown(mg: Obj): Compiled | null {
+    const logged = this.managed.get(`${str(mg.vendor_name)}#${str(mg.name)}`);
+    if (!logged || !this.acl) return null;
+    const mine = first(logged.body, "scope_down_statement");
+    if (JSON.stringify(normal(mine ?? null)) === JSON.stringify(normal(first(mg, "scope_down_statement") ?? null))) return null;
+    if (!mine) return () => YES;
+    if (/"(label_match|geo_match)_statement"/.test(JSON.stringify(mine))) return (req) => req.uncertain(`rule group ${str(mg.name)}: the logged web ACL's scope-down statement cannot be replayed`);
+    return compileStatement(mine, { acl: this.acl, path: `${logged.path}.scope_down_statement.0`, logged: null, positive: true, whole: false, labelPrefix: "", reached: true });
   }
 
   /** The logged ACL has a rule of this name with this very statement. */
   sameRule(name: string, statement: unknown): boolean {
     return this.acl !== null && this.statements.get(name) === JSON.stringify(statement ?? null);
+  }
+
+  /** The logged ACL has this very rule with the same action and token settings (the ACL's and the rule's own). */
+  sameTokenRule(rule: Obj, planned: AclConfig): boolean {
+    if (this.acl === null || !this.sameTokenSettings(planned)) return false;
+    const name = str(rule.name);
+    const logged = blocks(this.acl.values, "rule").find((r) => str(r.name) === name);
+    const key = (r: Obj) => JSON.stringify(normal([r.statement, r.action, r.captcha_config, r.challenge_config]));
+    return logged !== undefined && key(logged) === key(rule);
+  }
+
+  /** The web ACL's token domains and immunity times are those of the logged ACL. */
+  sameTokenSettings(planned: AclConfig): boolean {
+    return this.acl !== null && tokenSettings(this.acl.values) === tokenSettings(planned.values);
   }
 
   hasGroup(id: string): boolean {
@@ -167,10 +235,11 @@ interface GroupContext {
   overrides: Map<string, string>;
 }
 
-function compileRule(rule: Obj, path: string, acl: AclConfig, knowledge: LoggedKnowledge, group: GroupContext | null): CompiledRule {
+/** `prefix`: the label prefix of the rule's context (the web ACL's, or its rule group's). */
+function compileRule(rule: Obj, path: string, acl: AclConfig, knowledge: LoggedKnowledge, group: GroupContext | null, prefix: string): CompiledRule {
   const name = str(rule.name);
   const statement = first(rule, "statement");
-  const labels = blocks(rule, "rule_label").map((l) => str(l.name));
+  const labels = blocks(rule, "rule_label").map((l) => prefix + str(l.name));
   const own = actionOf(first(rule, "action")) ?? { action: "BLOCK" };
   // Inside a rule group, the web ACL's rule_action_override replaces a rule's action.
   const override = group?.overrides.get(name);
@@ -179,7 +248,7 @@ function compileRule(rule: Obj, path: string, acl: AclConfig, knowledge: LoggedK
   const same = group === null && knowledge.sameRule(name, rule.statement);
   const logged = same ? (req: Request) => knowledge.outcome(req.record, name) : null;
   const stmtPath = group ? `${group.groupAddress}:${path}.statement.0` : `${path}.statement.0`;
-  const ctx = { acl, path: stmtPath, logged, positive: true, whole: true };
+  const ctx = { acl, path: stmtPath, logged, positive: true, whole: true, labelPrefix: prefix };
 
   const mg = first(statement, "managed_rule_group_statement");
   const rg = first(statement, "rule_group_reference_statement");
@@ -193,7 +262,7 @@ function compileRule(rule: Obj, path: string, acl: AclConfig, knowledge: LoggedK
       if (a) overrides.set(str(o.name), a.action);
     }
     for (const e of Array.isArray(body.excluded_rule) ? (body.excluded_rule as Obj[]) : []) overrides.set(str(e.name), "COUNT");
-    const inner = mg ? managedGroup(mg, name, overrides, knowledge) : ruleGroupReference(rg!, name, overrides, acl, knowledge, `${stmtPath}.rule_group_reference_statement.0.arn`);
+    const inner = mg ? managedGroup(mg, name, overrides, acl, knowledge) : ruleGroupReference(rg!, name, overrides, acl, knowledge, `${stmtPath}.rule_group_reference_statement.0.arn`);
     return {
       name,
       labels,
@@ -204,7 +273,7 @@ function compileRule(rule: Obj, path: string, acl: AclConfig, knowledge: LoggedK
           if (s === UNKNOWN) return { m: UNKNOWN, action: "BLOCK", subRule: null };
         }
         const r = inner(req, rate);
-        return countGroup ? { ...r, action: "COUNT" } : r;
+        return countGroup ? { m: r.m, action: "COUNT", subRule: r.subRule } : r;
       },
     };
   }
@@ -216,20 +285,40 @@ function compileRule(rule: Obj, path: string, acl: AclConfig, knowledge: LoggedK
   // An unchanged rule whose match the record cannot decide (a body) but the log recorded: the logged outcome,
   // unless the statement reads labels or sets that the plan may change.
   const stable = same && !/"(label_match|ip_set_reference|regex_pattern_set_reference)_statement":\[\{/.test(JSON.stringify(rule.statement ?? null));
-  const result = resultsOf(action);
-  if (!stable) return { name, labels, run: (req) => result[test(req)] };
+  const match: Compiled = !stable
+    ? test
+    : (req) => {
+        const m = test(req);
+        if (m !== UNKNOWN) return m;
+        const o = knowledge.outcome(req.record, name);
+        return o !== UNKNOWN ? o : m;
+      };
+  const kind = action.action;
+  if (!isTokenAction(kind)) {
+    const result = resultsOf(action);
+    return { name, labels, run: (req) => result[match(req)] };
+  }
+  // CAPTCHA / Challenge: a matching request goes on when its token is valid (token.ts).
+  const token: TokenRule = { kind, immunity: immunityOf(kind, rule, acl.values), sameTokenSettings: knowledge.sameTokenSettings(acl) };
+  const sameToken = group === null && knowledge.sameTokenRule(rule, acl);
+  const table = tokenResultsOf(action);
   return {
     name,
     labels,
     run(req) {
-      let m = test(req);
-      if (m === UNKNOWN) {
-        const o = knowledge.outcome(req.record, name);
-        if (o !== UNKNOWN) m = o;
-      }
-      return result[m];
+      const m = match(req);
+      if (m === NO) return table[NO]![NO]!;
+      const rec = req.record;
+      const loggedPass = sameToken && (rec.nonTerminatingMatchingRules ?? []).some((x) => x.ruleId === name && x.action.toUpperCase() === kind);
+      const loggedStop = sameToken && rec.terminatingRuleId === name && rec.action.toUpperCase() === kind;
+      return table[m]![tokenPasses(req, token, loggedPass, loggedStop)]!;
     },
   };
+}
+
+/** A CAPTCHA or Challenge rule's results by match and by whether the token passes. */
+function tokenResultsOf(action: { action: string; responseCode?: number }): ReadonlyArray<readonly RuleResult[]> {
+  return [NO, YES, UNKNOWN].map((m) => [NO, YES, UNKNOWN].map((pass) => Object.freeze({ m: m as Match, ...action, subRule: null, pass: pass as Match })));
 }
 
 /**
@@ -240,23 +329,48 @@ function resultsOf(action: { action: string; responseCode?: number }): readonly 
   return [NO, YES, UNKNOWN].map((m) => Object.freeze({ m: m as Match, ...action, subRule: null }));
 }
 
-function managedGroup(mg: Obj, ruleName: string, overrides: Map<string, string>, knowledge: LoggedKnowledge): (req: Request, rate: RateState) => RuleResult {
+function managedGroup(mg: Obj, ruleName: string, overrides: Map<string, string>, acl: AclConfig, knowledge: LoggedKnowledge): (req: Request, rate: RateState) => RuleResult {
   const groupName = str(mg.name);
   const g: GroupIdentity = { id: `${str(mg.vendor_name)}#${groupName}`, name: groupName, managed: true };
-  return fromLog(g, ruleName, overrides, knowledge);
+  const changed = knowledge.groupChange(mg);
+  if (changed) {
+    // Its logged sub-rule matches were those of another version or configuration.
+    return (req) => {
+      for (const ns of groupNamespaces(groupName)) req.maybeLabels.add(ns);
+      return { m: req.uncertain(changed), action: "BLOCK", subRule: null };
+    };
+  }
+  return fromLog(g, ruleName, overrides, acl, knowledge, knowledge.loggedScopeDown(mg));
 }
 
-function fromLog(g: GroupIdentity, ruleName: string, overrides: Map<string, string>, knowledge: LoggedKnowledge): (req: Request) => RuleResult {
+/**
+ * `loggedScope`: the logged ACL's own scope-down of this group where it differs from the plan's (a request
+ * it excluded has no logged match list although the planned group evaluates it).
+ */
+function fromLog(g: GroupIdentity, ruleName: string, overrides: Map<string, string>, acl: AclConfig, knowledge: LoggedKnowledge, loggedScope: Compiled | null = null): (req: Request) => RuleResult {
   const inLoggedAcl = knowledge.hasGroup(g.id);
+  // A sub-rule's CAPTCHA/Challenge: its immunity time is the group's business (null: not known here).
+  const sameTokenSettings = inLoggedAcl && knowledge.sameTokenSettings(acl);
+  const token = (req: Request, kind: "CAPTCHA" | "CHALLENGE", loggedPass: boolean, loggedStop: boolean): Match =>
+    tokenPasses(req, { kind, immunity: null, sameTokenSettings }, loggedPass, loggedStop);
   return (req) => {
     const entry = findLoggedGroup(req.record, g);
     if (!entry) {
       if (!inLoggedAcl) return { m: req.uncertain(`rule group ${g.name} is not in the logged web ACL`), action: "BLOCK", subRule: null };
       if (!knowledge.evaluated(req.record, ruleName)) return { m: req.uncertain(`rule group ${g.name} was not evaluated in the logged request (an earlier rule ended it)`), action: "BLOCK", subRule: null };
+      if (loggedScope) {
+        const pending = req.pending;
+        const s = loggedScope(req);
+        req.pending = pending;
+        if (s !== YES) {
+          for (const ns of groupNamespaces(g.name)) req.maybeLabels.add(ns);
+          return { m: req.uncertain(`rule group ${g.name}: the logged web ACL's scope-down statement ${s === NO ? "excluded this request" : "may have excluded this request"}, the plan's does not`), action: "BLOCK", subRule: null };
+        }
+      }
       return { m: NO, action: "COUNT", subRule: null };
     }
-    const r = groupFromLog(req, entry, g.name, overrides);
-    return { m: r.match, action: r.action, subRule: r.subRule };
+    const r = groupFromLog(req, entry, g.name, overrides, token);
+    return r.alt ? { m: r.match, action: r.action, subRule: r.subRule, alt: r.alt } : { m: r.match, action: r.action, subRule: r.subRule };
   };
 }
 
@@ -270,23 +384,36 @@ function ruleGroupReference(rg: Obj, ruleName: string, overrides: Map<string, st
   let address = "";
   if (values) for (const [k, v] of acl.ruleGroups) if (v === values && !k.startsWith("arn:")) address = k;
   const name = values ? str(values.name) : (arn.split("/")[2] ?? arn);
-  if (!values) return fromLog({ id: arn, name, managed: false }, ruleName, overrides, knowledge);
-  const rules = byPriority(blocks(values, "rule")).map(({ rule, index }) => compileRule(rule, `${path}.${index}`, acl, knowledge, { groupAddress: address, overrides }));
+  if (!values) return fromLog({ id: arn, name, managed: false }, ruleName, overrides, acl, knowledge);
+  // Its rules' labels: awswaf:<account>:rulegroup:<name>: (the account of the group, else of the web ACL).
+  const account = accountOf(values.arn) ?? accountOf(acl.arn ?? acl.values.arn) ?? UNKNOWN_ACCOUNT;
+  const prefix = `awswaf:${account}:rulegroup:${name}:`;
+  const rules = byPriority(blocks(values, "rule")).map(({ rule, index }) => compileRule(rule, `${path}.${index}`, acl, knowledge, { groupAddress: address, overrides }, prefix));
   return (req, rate) => {
-    let unknown: RuleResult | null = null;
+    // Terminating actions that an undecided rule before may have taken instead, and the first such rule.
+    let unknown: string[] | null = null;
+    let unknownRule: string | null = null;
     for (const rule of rules) {
       const r = rule.run(req, rate);
       if (r.m === NO) continue;
-      const terminating = TERMINATING.has(r.action) && !tokenValid(req.record, r.action);
+      const t = terminates(r);
       if (r.m === YES) {
         for (const l of rule.labels) req.labels.add(l);
-        if (terminating) return { m: unknown ? UNKNOWN : YES, action: r.action, subRule: rule.name, ...(r.responseCode ? { responseCode: r.responseCode } : {}) };
-      } else {
-        for (const l of rule.labels) req.maybeLabels.add(l);
-        if (terminating) unknown ??= { m: UNKNOWN, action: r.action, subRule: rule.name };
+        if (t === YES) {
+          const out: RuleResult = { m: unknown ? UNKNOWN : YES, action: r.action, subRule: rule.name };
+          if (r.responseCode) out.responseCode = r.responseCode;
+          if (unknown || r.alt) out.alt = [...(unknown ?? []), ...(r.alt ?? [])];
+          return out;
+        }
+      } else for (const l of rule.labels) req.maybeLabels.add(l);
+      if (t !== NO) {
+        (unknown ??= []).push(r.action);
+        unknownRule ??= rule.name;
       }
+      if (r.alt) (unknown ??= []).push(...r.alt);
     }
-    return unknown ?? { m: NO, action: "COUNT", subRule: null };
+    if (!unknown) return { m: NO, action: "COUNT", subRule: null };
+    return { m: UNKNOWN, action: unknown[0]!, subRule: unknownRule, alt: unknown.slice(1) };
   };
 }
 
@@ -295,7 +422,7 @@ function rateBased(rb: Obj, name: string, action: { action: string; responseCode
   const windowMs = Number(rb.evaluation_window_sec ?? 300) * 1000;
   const scopeDown = first(rb, "scope_down_statement");
   const scope = scopeDown ? compileStatement(scopeDown, { ...ctx, path: `${ctx.path}.rate_based_statement.0.scope_down_statement.0`, logged: null, whole: false }) : null;
-  const key = aggregationKey(rb);
+  const key = aggregationKey(rb, ctx.labelPrefix);
   const id = rateCounterId(ctx.path, name);
   const result = resultsOf(action);
   return (req, rate) => {
@@ -323,7 +450,7 @@ function rateBased(rb: Obj, name: string, action: { action: string; responseCode
 const rateCounterId = (statementPath: string, name: string): string => `${statementPath}:${name}`;
 
 /** The aggregation key of a request, or a direct outcome (forwarded IP fallback, a missing custom key). */
-function aggregationKey(rb: Obj): (req: Request) => string | Match {
+function aggregationKey(rb: Obj, labelPrefix: string): (req: Request) => string | Match {
   const type = str(rb.aggregate_key_type) || "IP";
   if (type === "CONSTANT") return () => "";
   if (type === "IP") return (req) => req.record.httpRequest.clientIp;
@@ -331,14 +458,17 @@ function aggregationKey(rb: Obj): (req: Request) => string | Match {
     const f = first(rb, "forwarded_ip_config");
     const header = str(f?.header_name);
     const fallback = str(f?.fallback_behavior) === "MATCH" ? YES : NO;
+    // AWS WAF Developer Guide, "Forwarded IP address": the first address in the header; without the header the
+    // rule does not apply at all (not counted, no fallback); a malformed address gets the fallback behavior.
     return (req) => {
       const v = req.header(header)[0];
+      if (v === undefined) return NO;
       if (v === "REDACTED") return req.uncertain(`header ${header} redacted in the log`);
-      const ip = v?.split(",")[0]?.trim();
-      return ip ? ip : fallback;
+      const ip = v.split(",")[0]!.trim();
+      return isIpAddress(ip) ? ip : fallback;
     };
   }
-  const parts = blocks(rb, "custom_key").map((k) => customKey(k));
+  const parts = blocks(rb, "custom_key").map((k) => customKey(k, labelPrefix));
   return (req) => {
     let key = "";
     for (const p of parts) {
@@ -350,12 +480,18 @@ function aggregationKey(rb: Obj): (req: Request) => string | Match {
   };
 }
 
-function customKey(k: Obj): (req: Request) => string | Match {
+function customKey(k: Obj, labelPrefix: string): (req: Request) => string | Match {
   const [kind, raw] = Object.entries(k).find(([, v]) => Array.isArray(v) && v.length > 0) ?? [];
   const opts = (Array.isArray(raw) ? raw[0] : undefined) as Obj | undefined;
-  const t = compileTransforms(opts?.text_transformation).fn;
+  const ct = compileTransforms(opts?.text_transformation);
+  const t = ct.fn;
+  const alt = ct.alt?.fn;
+  const key = (v: string, req: Request): string | Match => {
+    const k = t(v);
+    return alt && alt(v) !== k ? req.uncertain(`text transformation ${ct.alt!.types} of a rate-based key: AWS does not document this detail`) : k;
+  };
   // A request without one of the keys is not counted by the rule (AWS: "the request is not rate limited").
-  const one = (v: string | undefined, req: Request, what: string): string | Match => (v === undefined ? NO : v === "REDACTED" ? req.uncertain(`${what} redacted in the log`) : t(v));
+  const one = (v: string | undefined, req: Request, what: string): string | Match => (v === undefined ? NO : v === "REDACTED" ? req.uncertain(`${what} redacted in the log`) : key(v, req));
   switch (kind) {
     case "header":
       return (req) => one(req.header(str(opts?.name))[0], req, `header ${str(opts?.name)}`);
@@ -374,23 +510,17 @@ function customKey(k: Obj): (req: Request) => string | Match {
     case "forwarded_ip":
       return (req) => req.uncertain("forwarded IP key: the rule's forwarded_ip_config is not applied by wafguard");
     case "label_namespace": {
-      const ns = toBinary(str(opts?.namespace));
+      // Each fully qualified label of the namespace (API Reference, "RateLimitLabelNamespace").
+      const ns = new LabelMatcher(toBinary(str(opts?.namespace)), true, labelPrefix);
       return (req) => {
-        const names = [...req.labels].filter((l) => l.startsWith(ns)).sort();
+        const names = [...req.labels].filter((l) => ns.matches(l)).sort();
+        for (const l of req.maybeLabels) if (l.endsWith(":") ? ns.overlaps(l) : ns.matches(l)) return req.uncertain(`label namespace ${ns.key} depends on a rule the log cannot decide`);
         return names.length ? names.join(",") : NO;
       };
     }
     default:
       return (req) => req.uncertain(`rate-based custom key ${kind ?? "(none)"} not logged`);
   }
-}
-
-/** A CAPTCHA or Challenge passes a request with a valid token (logged response code 0) like a count. */
-function tokenValid(record: WafLogRecord, action: string): boolean {
-  const field = action === "CAPTCHA" ? "captchaResponse" : action === "CHALLENGE" ? "challengeResponse" : null;
-  if (!field) return false;
-  const r = (record as unknown as Obj)[field] as { responseCode?: unknown } | undefined;
-  return r !== undefined && r !== null && r.responseCode === 0;
 }
 
 export function evaluateRequest(acl: CompiledAcl, record: WafLogRecord, rate: RateState): Verdict {
@@ -401,14 +531,14 @@ export function evaluateRequest(acl: CompiledAcl, record: WafLogRecord, rate: Ra
     req.pending = null;
     const r = rule.run(req, rate);
     if (r.m === NO) continue;
-    const terminating = TERMINATING.has(r.action) && !tokenValid(record, r.action);
+    const t = terminates(r);
     if (r.m === YES) {
       for (const l of rule.labels) req.labels.add(l);
-      if (terminating) return verdict(req, r.action, rule.name, r.subRule, alternatives, r.responseCode);
-      continue;
-    }
-    for (const l of rule.labels) req.maybeLabels.add(l);
-    if (terminating) (alternatives ??= []).push({ action: r.action, why: req.pending ?? `${rule.name} cannot be decided from the log` });
+      if (t === YES && !r.alt) return verdict(req, r.action, rule.name, r.subRule, alternatives, r.responseCode);
+    } else for (const l of rule.labels) req.maybeLabels.add(l);
+    const why = req.pending ?? `${rule.name} cannot be decided from the log`;
+    if (t !== NO) (alternatives ??= []).push({ action: r.action, why });
+    if (r.alt) for (const a of r.alt) (alternatives ??= []).push({ action: a, why });
   }
   return verdict(req, acl.defaultAction.action, "Default_Action", null, alternatives, acl.defaultAction.responseCode);
 }

@@ -11,21 +11,50 @@
 import type { LoggedRuleGroup, WafLogRecord } from "../log-record";
 import { NO, UNKNOWN, YES, type Match, type Request } from "./request";
 
-/** Label namespaces of AWS managed rule groups (AWS WAF Developer Guide, "AWS Managed Rules rule groups list"). */
-const NAMESPACES: Record<string, string> = {
-  AWSManagedRulesCommonRuleSet: "awswaf:managed:aws:core-rule-set:",
-  AWSManagedRulesKnownBadInputsRuleSet: "awswaf:managed:aws:known-bad-inputs:",
-  AWSManagedRulesSQLiRuleSet: "awswaf:managed:aws:sql-database:",
-  AWSManagedRulesAmazonIpReputationList: "awswaf:managed:aws:amazon-ip-list:",
-  AWSManagedRulesAnonymousIpList: "awswaf:managed:aws:anonymous-ip-list:",
-  AWSManagedRulesBotControlRuleSet: "awswaf:managed:aws:bot-control:",
-  AWSManagedRulesAdminProtectionRuleSet: "awswaf:managed:aws:admin-protection:",
-  AWSManagedRulesLinuxRuleSet: "awswaf:managed:aws:linux-os:",
-  AWSManagedRulesUnixRuleSet: "awswaf:managed:aws:posix-os:",
-  AWSManagedRulesWindowsRuleSet: "awswaf:managed:aws:windows-os:",
-  AWSManagedRulesPHPRuleSet: "awswaf:managed:aws:php-app:",
-  AWSManagedRulesWordPressRuleSet: "awswaf:managed:aws:wordpress-app:",
+/**
+ * Label namespaces of AWS managed rule groups (AWS WAF Developer Guide, "AWS Managed Rules rule groups list",
+ * "Types of token labels in AWS WAF": token labels, awswaf:managed:token: and awswaf:managed:captcha:, come from
+ * the bot and fraud control groups). `own`: what the group adds; `maybe`: what it may add along with others.
+ * A group's logged labels are added when it runs; other groups' labels in the record are not its own (a group
+ * evaluated later added them).
+ */
+const TOKEN_LABELS = ["awswaf:managed:token:", "awswaf:managed:captcha:"];
+const NAMESPACES: Record<string, { own: string[]; maybe?: string[] }> = {
+  AWSManagedRulesCommonRuleSet: { own: ["awswaf:managed:aws:core-rule-set:"] },
+  AWSManagedRulesKnownBadInputsRuleSet: { own: ["awswaf:managed:aws:known-bad-inputs:"] },
+  AWSManagedRulesSQLiRuleSet: { own: ["awswaf:managed:aws:sql-database:"] },
+  AWSManagedRulesAmazonIpReputationList: { own: ["awswaf:managed:aws:amazon-ip-list:"] },
+  AWSManagedRulesAnonymousIpList: { own: ["awswaf:managed:aws:anonymous-ip-list:"] },
+  AWSManagedRulesBotControlRuleSet: { own: ["awswaf:managed:aws:bot-control:", ...TOKEN_LABELS] },
+  AWSManagedRulesATPRuleSet: { own: ["awswaf:managed:aws:atp:", ...TOKEN_LABELS] },
+  AWSManagedRulesACFPRuleSet: { own: ["awswaf:managed:aws:acfp:", ...TOKEN_LABELS] },
+  AWSManagedRulesAntiDDoSRuleSet: { own: ["awswaf:managed:aws:anti-ddos:"], maybe: TOKEN_LABELS },
+  AWSManagedRulesAdminProtectionRuleSet: { own: ["awswaf:managed:aws:admin-protection:"] },
+  AWSManagedRulesLinuxRuleSet: { own: ["awswaf:managed:aws:linux-os:"] },
+  AWSManagedRulesUnixRuleSet: { own: ["awswaf:managed:aws:posix-os:"] },
+  AWSManagedRulesWindowsRuleSet: { own: ["awswaf:managed:aws:windows-os:"] },
+  AWSManagedRulesPHPRuleSet: { own: ["awswaf:managed:aws:php-app:"] },
+  AWSManagedRulesWordPressRuleSet: { own: ["awswaf:managed:aws:wordpress-app:"] },
 };
+/** Namespaces some known group owns: a group wafguard does not know (third-party, newer) cannot add those. */
+const KNOWN = [...new Set(Object.values(NAMESPACES).flatMap((n) => n.own))];
+const startsWithAny = (l: string, prefixes: readonly string[]): boolean => prefixes.some((p) => l.startsWith(p));
+
+/** The label namespaces a group can add (all managed labels for a group wafguard does not know). */
+export const groupNamespaces = (groupName: string): readonly string[] => NAMESPACES[groupName]?.own ?? ["awswaf:managed:"];
+
+/** Adds the record's labels that this group can have added: certain for its own namespaces, else "maybe". */
+function addGroupLabels(req: Request, groupName: string): void {
+  const labels = req.record.labels;
+  if (!labels || labels.length === 0) return;
+  const ns = NAMESPACES[groupName];
+  for (const { name } of labels) {
+    if (ns) {
+      if (startsWithAny(name, ns.own)) req.labels.add(name);
+      else if (ns.maybe && startsWithAny(name, ns.maybe)) req.maybeLabels.add(name);
+    } else if (name.startsWith("awswaf:managed:") && !startsWithAny(name, KNOWN)) req.maybeLabels.add(name);
+  }
+}
 
 export const TERMINATING = new Set(["ALLOW", "BLOCK", "CAPTCHA", "CHALLENGE"]);
 
@@ -42,7 +71,12 @@ export interface GroupOutcome {
   action: string;
   subRule: string | null;
   why?: string;
+  /** other terminating actions the group may have ended with instead (match UNKNOWN) */
+  alt?: string[];
 }
+
+/** Whether a request passes a sub-rule's CAPTCHA or Challenge (token.ts): YES goes on, NO ends it, UNKNOWN. */
+export type TokenCheck = (req: Request, kind: "CAPTCHA" | "CHALLENGE", loggedPass: boolean, loggedStop: boolean) => Match;
 
 export function findLoggedGroup(record: WafLogRecord, g: GroupIdentity): LoggedRuleGroup | undefined {
   for (const e of record.ruleGroupList ?? []) {
@@ -63,19 +97,41 @@ export function groupFromLog(
   entry: LoggedRuleGroup,
   groupName: string,
   overrides: Map<string, string>,
+  token: TokenCheck,
 ): GroupOutcome {
-  const namespace = NAMESPACES[groupName] ?? "awswaf:managed:";
-  for (const l of req.record.labels ?? []) if (l.name.startsWith(namespace)) req.labels.add(l.name);
+  addGroupLabels(req, groupName);
+  // Terminating actions of sub-rules whose CAPTCHA/Challenge token the log cannot judge (they may have ended it).
+  let unknown: string[] | null = null;
+  let unknownRule: string | null = null;
+  const undecided = (): GroupOutcome => ({ match: UNKNOWN, action: unknown![0]!, subRule: unknownRule, alt: unknown!.slice(1) });
   for (const m of entry.nonTerminatingMatchingRules) {
-    const planned = overrides.get(m.ruleId) ?? (m.overriddenAction ?? m.action).toUpperCase();
-    if (TERMINATING.has(planned)) return { match: YES, action: planned, subRule: m.ruleId };
+    const logged = (m.overriddenAction ?? m.action).toUpperCase();
+    const planned = overrides.get(m.ruleId) ?? logged;
+    if (!TERMINATING.has(planned)) continue;
+    if (planned === "CAPTCHA" || planned === "CHALLENGE") {
+      // Logged as a non-terminating CAPTCHA/Challenge match: the token passed it.
+      const pass = token(req, planned, (m.action ?? "").toUpperCase() === planned, false);
+      if (pass === YES) continue;
+      if (pass === UNKNOWN) {
+        (unknown ??= []).push(planned);
+        unknownRule ??= m.ruleId;
+        continue;
+      }
+    }
+    return unknown ? { match: UNKNOWN, action: planned, subRule: m.ruleId, alt: unknown } : { match: YES, action: planned, subRule: m.ruleId };
   }
   const t = entry.terminatingRule;
-  if (!t) return { match: NO, action: "COUNT", subRule: null };
+  if (!t) return unknown ? undecided() : { match: NO, action: "COUNT", subRule: null };
   const planned = overrides.get(t.ruleId) ?? t.action.toUpperCase();
-  if (TERMINATING.has(planned)) return { match: YES, action: planned, subRule: t.ruleId };
-  req.maybeLabels.add(namespace);
+  let pass: Match = NO;
+  if (planned === "CAPTCHA" || planned === "CHALLENGE") pass = token(req, planned, false, t.action.toUpperCase() === planned);
+  if (TERMINATING.has(planned) && pass === NO) return unknown ? { match: UNKNOWN, action: planned, subRule: t.ruleId, alt: unknown } : { match: YES, action: planned, subRule: t.ruleId };
+  if (pass === UNKNOWN) {
+    (unknown ??= []).push(planned);
+    unknownRule ??= t.ruleId;
+  }
+  for (const n of groupNamespaces(groupName)) req.maybeLabels.add(n);
   const why = `rule group ${groupName}: sub-rules after ${t.ruleId} were not evaluated in the logged request`;
   req.uncertain(why);
-  return { match: UNKNOWN, action: "BLOCK", subRule: null, why };
+  return unknown ? { match: UNKNOWN, action: "BLOCK", subRule: null, why, alt: unknown } : { match: UNKNOWN, action: "BLOCK", subRule: null, why };
 }

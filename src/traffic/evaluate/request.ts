@@ -76,15 +76,66 @@ export class Request {
     return this.cookieList;
   }
 
-  hasLabel(key: string, namespace: boolean): Match {
-    const test = (l: string): boolean =>
-      namespace ? l.startsWith(key) || l.includes(":" + key) : l === key || l.endsWith(":" + key) || key.endsWith(":" + l);
-    for (const l of this.labels) if (test(l)) return YES;
+  /** Whether a label on the request matches (label match statement, LabelMatcher). */
+  hasLabel(m: LabelMatcher): Match {
+    for (const l of this.labels) if (m.matches(l)) return YES;
+    if (m.otherAccount) for (const l of this.labels) if (m.otherAccount.matches(l)) return this.uncertain(ACCOUNT_UNKNOWN_WHY);
     for (const l of this.maybeLabels) {
       // "ns:" stands for any label of a namespace whose rules the log did not see evaluated.
-      if (l.endsWith(":") ? key.startsWith(l) || l.startsWith(key) : test(l)) return this.uncertain(`label ${key} depends on a rule the log cannot decide`);
+      const may = l.endsWith(":") ? m.overlaps(l) || m.otherAccount?.overlaps(l) : m.matches(l) || m.otherAccount?.matches(l);
+      if (may) return this.uncertain(`label ${m.key} depends on a rule the log cannot decide`);
     }
     return NO;
+  }
+}
+
+/** Stands for the account in label prefixes when the plan does not tell it (a web ACL the plan creates). */
+export const UNKNOWN_ACCOUNT = "<account>";
+const ACCOUNT_UNKNOWN_WHY = "the account of the web ACL is not known from the plan (label prefix)";
+
+/**
+ * A label match statement's key (AWS WAF Developer Guide, "Matching against a label",
+ * https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-label-match.html, and "Label match examples"):
+ * labels are fully qualified (`awswaf:<account>:webacl:<name>:` or `awswaf:<account>:rulegroup:<name>:`, or
+ * `awswaf:managed:...`); a key without that prefix gets the prefix of the context of the label match rule, so it
+ * never matches a label of another context (a managed rule group, another rule group). LABEL: the key is the end
+ * of the label after its prefix (any number of the namespaces before the name, then the name), or the whole
+ * fully qualified label; NAMESPACE: contiguous namespaces after the prefix, or a fully qualified namespace.
+ */
+export class LabelMatcher {
+  /** prefix of the context for a key without one ("" when the key is fully qualified) */
+  private readonly prefix: string;
+  private readonly rest: string;
+  /** The same key with the account unknown to wafguard (UNKNOWN_ACCOUNT) in place of the key's account. */
+  readonly otherAccount: LabelMatcher | null = null;
+
+  constructor(
+    readonly key: string,
+    private readonly namespace: boolean,
+    contextPrefix: string,
+  ) {
+    const k = namespace && !key.endsWith(":") ? key + ":" : key;
+    const fq = k.startsWith("awswaf:");
+    this.prefix = fq ? "" : contextPrefix;
+    this.rest = k;
+    if (fq && contextPrefix.includes(`:${UNKNOWN_ACCOUNT}:`)) {
+      const m = /^awswaf:(\d{12}):(webacl|rulegroup):/.exec(k);
+      if (m) this.otherAccount = new LabelMatcher(k.replace(m[1]!, UNKNOWN_ACCOUNT), namespace, contextPrefix);
+    }
+  }
+
+  matches(label: string): boolean {
+    const { prefix, rest } = this;
+    if (prefix === "") return this.namespace ? label.startsWith(rest) : label === rest;
+    if (!label.startsWith(prefix)) return false;
+    if (this.namespace) return label.startsWith(rest, prefix.length) || label.indexOf(":" + rest, prefix.length) >= 0;
+    return label.length === prefix.length + rest.length ? label.endsWith(rest) : label.endsWith(":" + rest);
+  }
+
+  /** Whether a label of namespace `ns` (a fully qualified namespace) could match. */
+  overlaps(ns: string): boolean {
+    const head = this.prefix === "" ? this.rest : this.prefix;
+    return head.startsWith(ns) || ns.startsWith(head);
   }
 }
 

@@ -6,11 +6,15 @@
  */
 
 import ipaddr from "ipaddr.js";
-import { first, type AclConfig } from "../acl";
+import { bodyInspectionLimits, first, type AclConfig } from "../acl";
+import { compilePcre, type Pcre } from "./regex";
 import { compileTransforms, toBinary } from "./transform";
-import { isRedacted, NO, Request, UNKNOWN, YES, type Match } from "./request";
+import { isRedacted, LabelMatcher, NO, Request, UNKNOWN, YES, type Match } from "./request";
 
-export type Compiled = (req: Request) => Match;
+export type Compiled = ((req: Request) => Match) & {
+  /** What the statement does to the request when an and/or skips it (geo match: its labels become "maybe"). */
+  skipped?: (req: Request) => void;
+};
 type Values = string[] | Match;
 
 export interface StatementContext {
@@ -23,6 +27,13 @@ export interface StatementContext {
   positive: boolean;
   /** The rule's whole statement: a logged no-match of the rule is a no-match of this statement. */
   whole: boolean;
+  /** Label prefix of the rule's context (`awswaf:<account>:webacl:<name>:`, or `...:rulegroup:<name>:`). */
+  labelPrefix: string;
+  /**
+   * AWS evaluates this statement whenever it evaluates the rule (the rule's or a scope-down's statement, or
+   * under not_statement only); a part of and/or may be skipped once the outcome is known.
+   */
+  reached?: boolean;
 }
 
 /** Web requests' headers and cookies: AWS inspects the first 8 KB and the first 200 of them. */
@@ -42,38 +53,37 @@ export function compileStatement(statement: Obj | undefined, ctx: StatementConte
   for (const [key, value] of Object.entries(statement)) {
     const body = Array.isArray(value) ? (value[0] as Obj | undefined) : (value as Obj | undefined);
     if (!body || typeof body !== "object") continue;
-    const sub = (k: string, positive: boolean, i = 0): StatementContext => ({ ...ctx, path: `${at(key)}.${k}.${i}`, positive, whole: false });
+    const sub = (k: string, positive: boolean, i = 0): StatementContext => ({ ...ctx, path: `${at(key)}.${k}.${i}`, positive, whole: false, reached: ctx.reached !== false && key === "not_statement" });
     switch (key) {
-      case "and_statement": {
-        const parts = blocks(body, "statement").map((s, i) => compileStatement(s, sub("statement", ctx.positive, i)));
-        return (req) => {
-          let r: Match = YES;
-          for (const p of parts) {
-            const m = p(req);
-            if (m === NO) return NO;
-            if (m === UNKNOWN) r = UNKNOWN;
-          }
-          return r;
-        };
-      }
+      case "and_statement":
       case "or_statement": {
-        const parts = blocks(body, "statement").map((s, i) => compileStatement(s, sub("statement", false, i)));
-        return (req) => {
-          let r: Match = NO;
-          for (const p of parts) {
-            const m = p(req);
-            if (m === YES) return YES;
+        const and = key === "and_statement";
+        const parts = blocks(body, "statement").map((s, i) => compileStatement(s, sub("statement", and && ctx.positive, i)));
+        const stop = and ? NO : YES;
+        const skips = parts.some((p) => p.skipped);
+        const fn: Compiled = (req) => {
+          let r: Match = and ? YES : NO;
+          for (let i = 0; i < parts.length; i++) {
+            const m = parts[i]!(req);
+            if (m === stop) {
+              if (skips) for (let j = i + 1; j < parts.length; j++) parts[j]!.skipped?.(req);
+              return stop;
+            }
             if (m === UNKNOWN) r = UNKNOWN;
           }
           return r;
         };
+        if (skips) fn.skipped = (req) => parts.forEach((p) => p.skipped?.(req));
+        return fn;
       }
       case "not_statement": {
         const inner = compileStatement(blocks(body, "statement")[0], sub("statement", false));
-        return (req) => {
+        const fn: Compiled = (req) => {
           const m = inner(req);
           return m === UNKNOWN ? UNKNOWN : m === YES ? NO : YES;
         };
+        if (inner.skipped) fn.skipped = inner.skipped;
+        return fn;
       }
       case "byte_match_statement":
         return byteMatch(body, { ...ctx, path: at(key) });
@@ -89,14 +99,13 @@ export function compileStatement(statement: Obj | undefined, ctx: StatementConte
       case "ip_set_reference_statement": {
         const set = resolve(ctx.acl.ipSets, ctx.acl, str(body.arn), `${at(key)}.arn`);
         if (!set) return (req) => req.uncertain("IP set not in the plan");
-        return ipSetMatch(set, first(body, "ip_set_forwarded_ip_config"));
+        return ipSetMatch(set, first(body, "ip_set_forwarded_ip_config"), ctx);
       }
       case "geo_match_statement":
-        return geoMatch(body);
+        return geoMatch(body, ctx);
       case "label_match_statement": {
-        const k = str(body.key);
-        const ns = body.scope === "NAMESPACE";
-        return (req) => req.hasLabel(k, ns);
+        const m = new LabelMatcher(str(body.key), body.scope === "NAMESPACE", ctx.labelPrefix);
+        return (req) => req.hasLabel(m);
       }
       case "sqli_match_statement":
       case "xss_match_statement":
@@ -167,12 +176,15 @@ function compileField(ftm: Obj | undefined, ctx: StatementContext): (req: Reques
     case "body":
     case "json_body": {
       const oversize = str(opts?.oversize_handling) || "CONTINUE";
-      const limit = ctx.acl.bodyInspectionLimitBytes;
+      const limits = bodyInspectionLimits(ctx.acl);
       return (req) => {
         const size = req.record.requestBodySize;
-        if (typeof size === "number" && size > limit) {
-          if (oversize === "MATCH") return YES;
-          if (oversize === "NO_MATCH") return NO;
+        if (typeof size === "number" && oversize !== "CONTINUE") {
+          const lims = limits(req.record.httpSourceName);
+          let over = 0;
+          for (const l of lims) if (size > l) over++;
+          if (over === lims.length) return oversize === "MATCH" ? YES : NO;
+          if (over > 0) return req.uncertain("body inspection limit of the resource type not known (httpSourceName)");
         }
         if (size === 0 && kind === "body") return [""];
         return req.uncertain("body not logged");
@@ -233,6 +245,25 @@ function anyValue(field: (req: Request) => Values, transforms: unknown, test: (v
     return (req) => req.uncertain(why);
   }
   const fn = t.fn;
+  if (t.alt) {
+    // A transformation that AWS's description and common implementations read differently (transform.ts).
+    const alt = t.alt.fn;
+    const why = `text transformation ${t.alt.types}: the outcome depends on a detail AWS does not document`;
+    return (req) => {
+      const values = field(req);
+      if (typeof values === "number") return values;
+      let differs = false;
+      for (const v of values) {
+        const x = fn(v);
+        const y = alt(v);
+        const r = test(x);
+        const r2 = y === x ? r : test(y);
+        if (r && r2) return YES;
+        if (r !== r2) differs = true;
+      }
+      return differs ? req.uncertain(why) : NO;
+    };
+  }
   return (req) => {
     const values = field(req);
     if (typeof values === "number") return values;
@@ -275,29 +306,37 @@ function containsWord(v: string, search: string): boolean {
   return false;
 }
 
-/** AWS uses PCRE; JavaScript's RegExp reads the common subset. A leading (?i) becomes the i flag. */
-export function toRegExp(pattern: string): RegExp | null {
-  let p = toBinary(pattern);
-  let flags = "";
-  const m = /^\(\?([ismx]+)\)/.exec(p);
-  if (m) {
-    p = p.slice(m[0].length);
-    if (m[1]!.includes("i")) flags += "i";
-    if (m[1]!.includes("s")) flags += "s";
-    if (m[1]!.includes("m")) flags += "m";
-  }
-  try {
-    return new RegExp(p, flags);
-  } catch {
-    return null;
-  }
-}
-
+/** Regex match and regex pattern set: PCRE patterns run by a linear-time engine (regex.ts). */
 function regexMatch(body: Obj, patterns: string[], ctx: StatementContext): Compiled {
-  const res = patterns.map(toRegExp);
-  if (res.some((r) => r === null)) return (req) => req.uncertain("regex outside JavaScript's dialect of PCRE");
-  const regexes = res as RegExp[];
-  return anyValue(compileField(first(body, "field_to_match"), ctx), body.text_transformation, (v) => regexes.some((r) => r.test(v)));
+  const res = patterns.map((p) => compilePcre(toBinary(p)));
+  const bad = res.find((r): r is string => typeof r === "string");
+  if (bad !== undefined) return (req) => req.uncertain(bad);
+  const regexes = res as Pcre[];
+  const one = regexes.length === 1 ? regexes[0]! : null;
+  // A value on which the engines may differ (regex.ts, `sensitive`) makes the statement uncertain, unless another
+  // pattern or value matches for sure.
+  let unsure = false;
+  const test = one
+    ? (v: string) => {
+        const r = one.test(v);
+        if (r === null) unsure = true;
+        return r === true;
+      }
+    : (v: string) => {
+        for (const re of regexes) {
+          const r = re.test(v);
+          if (r === true) return true;
+          if (r === null) unsure = true;
+        }
+        return false;
+      };
+  const inner = anyValue(compileField(first(body, "field_to_match"), ctx), body.text_transformation, test);
+  const why = "regex: PCRE and the linear-time engine may differ on this value (Latin-1 letters under (?i), or a vertical tab)";
+  return (req) => {
+    unsure = false;
+    const m = inner(req);
+    return m === NO && unsure ? req.uncertain(why) : m;
+  };
 }
 
 function sizeConstraint(body: Obj, ctx: StatementContext): Compiled {
@@ -312,16 +351,15 @@ function sizeConstraint(body: Obj, ctx: StatementContext): Compiled {
   if (bodyOpts && first(ftm, "body") && plainSize) {
     // The body's size is logged (requestBodySize): AWS measures what it inspects, at most the limit.
     const oversize = str(bodyOpts.oversize_handling) || "CONTINUE";
-    const limit = ctx.acl.bodyInspectionLimitBytes;
+    const limits = bodyInspectionLimits(ctx.acl);
+    const at = (n: number, limit: number): Match => (n <= limit ? (cmp(n) ? YES : NO) : oversize === "MATCH" ? YES : oversize === "NO_MATCH" ? NO : cmp(limit) ? YES : NO);
     return (req) => {
       const n = req.record.requestBodySize;
       if (typeof n !== "number") return req.uncertain("body size not logged");
-      if (n > limit) {
-        if (oversize === "MATCH") return YES;
-        if (oversize === "NO_MATCH") return NO;
-        return cmp(limit) ? YES : NO;
-      }
-      return cmp(n) ? YES : NO;
+      const lims = limits(req.record.httpSourceName);
+      const r = at(n, lims[0]!);
+      for (let i = 1; i < lims.length; i++) if (at(n, lims[i]!) !== r) return req.uncertain("body inspection limit of the resource type not known (httpSourceName)");
+      return r;
     };
   }
   return anyValue(compileField(ftm, ctx), body.text_transformation, (v) => cmp(v.length));
@@ -372,15 +410,22 @@ function fastV4(ip: string): number {
   return dots === 3 && digits > 0 ? (n * 256 + part) >>> 0 : -1;
 }
 
+/** A well-formed IPv4 (dotted quad) or IPv6 address; ipaddr.js alone also takes forms like 0x7f.1. */
+export function isIpAddress(ip: string): boolean {
+  return fastV4(ip) >= 0 || (ip.includes(":") && ipaddr.IPv6.isValid(ip));
+}
+
+/** Whether the address is in the CIDRs; null when it is not an IP address (malformed). */
 function inCidrs(ip: string, c: Cidrs): boolean | null {
   const v4 = fastV4(ip);
   if (v4 >= 0) {
     for (const [net, mask] of c.v4) if (((v4 & mask) >>> 0) === net) return true;
     return false;
   }
+  if (!ip.includes(":") || !ipaddr.IPv6.isValid(ip)) return null;
   let addr: ipaddr.IPv4 | ipaddr.IPv6;
   try {
-    addr = ipaddr.parse(ip.trim());
+    addr = ipaddr.parse(ip);
   } catch {
     return null;
   }
@@ -394,7 +439,18 @@ function inCidrs(ip: string, c: Cidrs): boolean | null {
   return false;
 }
 
-function ipSetMatch(set: Obj, forwarded: Obj | undefined): Compiled {
+/**
+ * Forwarded IP (AWS WAF Developer Guide, "Forwarded IP address",
+ * https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-forwarded-ip-address.html): "If the
+ * header that you specify isn't present in a request, AWS WAF doesn't apply the rule to the request at all ...
+ * and doesn't apply the fallback behavior": no match where the statement's no-match is the rule's (a positive
+ * part of it); under or/not what "not applying the rule" makes of the statement is not documented (uncertain).
+ */
+function headerAbsent(req: Request, header: string, ctx: StatementContext): Match {
+  return ctx.positive ? NO : req.uncertain(`forwarded IP header ${header} absent: AWS does not apply the rule, inside or/not the outcome is not documented`);
+}
+
+function ipSetMatch(set: Obj, forwarded: Obj | undefined, ctx: StatementContext): Compiled {
   const cidrs = parseCidrs(set.addresses);
   if (!forwarded) {
     return (req) => {
@@ -408,36 +464,85 @@ function ipSetMatch(set: Obj, forwarded: Obj | undefined): Compiled {
   return (req) => {
     const values = req.header(header);
     if (values.some(isRedacted)) return req.uncertain(`header ${header} redacted in the log`);
-    if (values.length === 0) return fallback;
+    if (values.length === 0) return headerAbsent(req, header, ctx);
     const ips = values.join(",").split(",").map((s) => s.trim()).filter((s) => s !== "");
-    const chosen = position === "ANY" ? ips : position === "LAST" ? ips.slice(-1) : ips.slice(0, 1);
+    // "If you specify any, AWS WAF inspects all addresses in the header for a match, up to 10 addresses. If the
+    // header contains more than 10 addresses, AWS WAF inspects the last 10." Malformed addresses: the fallback.
+    const chosen = position === "ANY" ? ips.slice(-10) : position === "LAST" ? ips.slice(-1) : ips.slice(0, 1);
     if (chosen.length === 0) return fallback;
-    let valid = false;
+    let matched = false;
+    let malformed = 0;
     for (const ip of chosen) {
       const r = inCidrs(ip, cidrs);
-      if (r === true) return YES;
-      if (r === false) valid = true;
+      if (r === true) matched = true;
+      else if (r === null) malformed++;
     }
-    return valid ? NO : fallback;
+    if (malformed === 0) return matched ? YES : NO;
+    if (malformed === chosen.length) return fallback;
+    // Some of the addresses malformed: whether AWS then applies the fallback or inspects the others is not documented.
+    if ((matched ? YES : NO) === fallback) return fallback;
+    return req.uncertain(`header ${header}: some addresses malformed, the fallback behavior may apply`);
   };
 }
 
-function geoMatch(body: Obj): Compiled {
+/**
+ * Geo match (AWS WAF Developer Guide, "Geographic match rule statement",
+ * https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-geo-match.html): "The geo match
+ * statement adds country and region labels to all requests that it inspects, regardless of whether it finds a
+ * match": awswaf:clientip:geo:country:<CC> and awswaf:clientip:geo:region:<CC>-<RR> (forwardedip for a forwarded
+ * IP). The country is the record's; the region only the record's labels show (else any region label is
+ * "maybe"); a forwarded IP's labels are all "maybe". Labels of a statement that AWS may skip (inside and/or) are
+ * "maybe" too.
+ */
+function geoMatch(body: Obj, ctx: StatementContext): Compiled {
   const codes = new Set((Array.isArray(body.country_codes) ? body.country_codes : []).map(String));
   const forwarded = first(body, "forwarded_ip_config");
+  const definite = ctx.reached !== false;
   if (!forwarded) {
-    return (req) => {
+    const labelsOn = (req: Request, labels: Set<string>): string | null => {
       const c = req.record.httpRequest.country;
-      if (!c || c === "-") return req.uncertain("country not logged");
+      const known = !!c && c !== "-";
+      if (known) labels.add(countryLabel(c));
+      else req.maybeLabels.add(CLIENT_COUNTRY);
+      const region = req.record.labels?.find((l) => l.name.startsWith(CLIENT_REGION) && (!known || l.name.startsWith(c + "-", CLIENT_REGION.length)));
+      if (region) labels.add(region.name);
+      else req.maybeLabels.add(CLIENT_REGION);
+      return known ? c : null;
+    };
+    const fn: Compiled = (req) => {
+      const c = labelsOn(req, definite ? req.labels : req.maybeLabels);
+      if (c === null) return req.uncertain("country not logged");
       return codes.has(c) ? YES : NO;
     };
+    fn.skipped = (req) => void labelsOn(req, req.maybeLabels);
+    return fn;
   }
   const header = str(forwarded.header_name);
   const fallback = str(forwarded.fallback_behavior) === "MATCH" ? YES : NO;
-  return (req) => {
+  const skipped = (req: Request) => void req.maybeLabels.add("awswaf:forwardedip:geo:");
+  const fn: Compiled = (req) => {
+    skipped(req);
     const values = req.header(header);
-    if (values.length === 0) return fallback;
+    if (values.some(isRedacted)) return req.uncertain(`header ${header} redacted in the log`);
+    if (values.length === 0) return headerAbsent(req, header, ctx);
+    // Geo match uses the first address in the header; a malformed one gets the fallback behavior.
+    if (!isIpAddress(values[0]!.split(",")[0]!.trim())) return fallback;
     // The log has the country of the client IP only; the forwarded address's country needs a geo database.
     return req.uncertain(`country of the forwarded IP (${header}) not logged`);
   };
+  fn.skipped = skipped;
+  return fn;
 }
+
+const CLIENT_COUNTRY = "awswaf:clientip:geo:country:";
+const CLIENT_REGION = "awswaf:clientip:geo:region:";
+const countryLabels = new Map<string, string>();
+const countryLabel = (c: string): string => {
+  let l = countryLabels.get(c);
+  if (l === undefined) {
+    l = CLIENT_COUNTRY + c;
+    // ISO 3166 alpha-2 codes only (a bounded set); anything else a log holds is not kept.
+    if (c.length === 2) countryLabels.set(c, l);
+  }
+  return l;
+};

@@ -44,17 +44,25 @@ function urlDecode(s: string, unicode: boolean): string {
   return out;
 }
 
-const ENTITIES: Record<string, string> = { quot: '"', amp: "&", lt: "<", gt: ">", nbsp: "\xa0", apos: "'" };
+/**
+ * HTML_ENTITY_DECODE as AWS documents it: &quot; &nbsp; &lt; &gt; &#xhhhh; &#nnnn; (the list has no &amp; nor
+ * &apos;). Implementations of the same transformation elsewhere (ModSecurity's htmlEntityDecode, whose
+ * description AWS's follows) also decode &amp;: that variant is kept as an alternative (ALTERNATIVES), and a
+ * value whose outcome depends on the choice is uncertain.
+ */
+const ENTITIES: Record<string, string> = { quot: '"', lt: "<", gt: ">", nbsp: "\xa0" };
+const ENTITIES_ALT: Record<string, string> = { ...ENTITIES, amp: "&", apos: "'" };
 
-function htmlEntityDecode(s: string): string {
+const htmlEntityDecoder = (entities: Record<string, string>) => (s: string): string => {
   if (s.indexOf("&") < 0) return s;
   return s.replace(/&(#[xX]([0-9a-fA-F]+)|#([0-9]+)|([a-zA-Z]+));?/g, (m, _all, hex?: string, dec?: string, name?: string) => {
     if (hex) return fromCode(parseInt(hex.slice(0, 8), 16));
     if (dec) return fromCode(parseInt(dec.slice(0, 10), 10));
-    const v = ENTITIES[(name ?? "").toLowerCase()];
+    const v = entities[(name ?? "").toLowerCase()];
     return v ?? m;
   });
-}
+};
+const htmlEntityDecode = htmlEntityDecoder(ENTITIES);
 
 function cmdLine(s: string): string {
   let t = s.replace(/[\\"'^]/g, "");
@@ -89,12 +97,16 @@ function replaceComments(s: string): string {
 
 const SIMPLE_ESCAPES: Record<string, string> = { a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", "\\": "\\", "?": "?", "'": "'", '"': '"' };
 
+/**
+ * ESCAPE_SEQ_DECODE: \a \b \f \n \r \t \v \\ \? \' \" \xHH \0OOO; "Encodings that aren't valid remain in the
+ * output" (AWS WAF Developer Guide, "Text transformations"): a\qb and \x4g stay as they are.
+ */
 function escapeSeqDecode(s: string): string {
   if (s.indexOf("\\") < 0) return s;
   return s.replace(/\\(x([0-9a-fA-F]{2})|([0-7]{1,3})|(.))/gs, (m, _a, hex?: string, oct?: string, ch?: string) => {
     if (hex) return String.fromCharCode(parseInt(hex, 16));
     if (oct) return fromCode(parseInt(oct, 8));
-    return SIMPLE_ESCAPES[ch ?? ""] ?? (ch ?? m);
+    return SIMPLE_ESCAPES[ch ?? ""] ?? m;
   });
 }
 
@@ -126,8 +138,12 @@ function jsDecode(s: string): string {
   });
 }
 
-/** Removes multiple slashes, self-references (/./) and back-references (/../), not at the input's start. */
-function normalizePath(s: string): string {
+/**
+ * NORMALIZE_PATH: "removes multiple slashes, directory self-references, and directory back-references that are
+ * not at the beginning of the input" (AWS WAF Developer Guide, "Text transformations"): /../etc/passwd stays.
+ * `rootUp` (the alternative): a back-reference at the root is dropped, as path normalizers commonly do.
+ */
+const pathNormalizer = (rootUp: boolean) => (s: string): string => {
   const absolute = s.startsWith("/");
   const trailing = s.endsWith("/") || s.endsWith("/.") || s.endsWith("/..");
   const out: string[] = [];
@@ -135,7 +151,7 @@ function normalizePath(s: string): string {
     if (seg === "" || seg === ".") continue;
     if (seg === "..") {
       if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
-      else if (!absolute) out.push("..");
+      else if (!absolute || !rootUp) out.push("..");
       continue;
     }
     out.push(seg);
@@ -143,7 +159,8 @@ function normalizePath(s: string): string {
   let r = (absolute ? "/" : "") + out.join("/");
   if (trailing && out.length > 0) r += "/";
   return r === "" ? (absolute ? "/" : "") : r;
-}
+};
+const normalizePath = pathNormalizer(false);
 
 function utf8ToUnicode(s: string): string {
   // eslint-disable-next-line no-control-regex
@@ -198,21 +215,42 @@ export const TRANSFORMS: Record<string, Transform> = {
 };
 
 /**
+ * Where AWS's description and the usual implementation of a transformation may differ, the other reading: a
+ * statement whose outcome differs between the two is uncertain rather than guessed.
+ */
+export const ALTERNATIVES: Partial<Record<string, Transform>> = {
+  HTML_ENTITY_DECODE: htmlEntityDecoder(ENTITIES_ALT),
+  NORMALIZE_PATH: pathNormalizer(true),
+  NORMALIZE_PATH_WIN: (s) => pathNormalizer(true)(s.replace(/\\/g, "/")),
+};
+
+/**
  * The statement's transformations as one function, in priority order; null when one is not known to
  * wafguard (the statement is then uncertain, not guessed).
  */
-export function compileTransforms(list: unknown): { fn: Transform; unknown: string | null } {
+export function compileTransforms(list: unknown): { fn: Transform; unknown: string | null; alt: { fn: Transform; types: string } | null } {
   const items = (Array.isArray(list) ? list : [])
     .filter((t): t is { priority?: unknown; type?: unknown } => t !== null && typeof t === "object")
     .map((t) => ({ priority: Number(t.priority ?? 0), type: String(t.type ?? "NONE") }))
     .sort((a, b) => a.priority - b.priority);
   const fns: Transform[] = [];
+  const alts: Transform[] = [];
+  const ambiguous: string[] = [];
   for (const t of items) {
     const fn = TRANSFORMS[t.type];
-    if (!fn) return { fn: (s) => s, unknown: t.type };
-    if (t.type !== "NONE") fns.push(fn);
+    if (!fn) return { fn: (s) => s, unknown: t.type, alt: null };
+    if (t.type === "NONE") continue;
+    fns.push(fn);
+    const a = ALTERNATIVES[t.type];
+    if (a) ambiguous.push(t.type);
+    alts.push(a ?? fn);
   }
-  if (fns.length === 0) return { fn: (s) => s, unknown: null };
-  if (fns.length === 1) return { fn: fns[0]!, unknown: null };
-  return { fn: (s) => fns.reduce((v, f) => f(v), s), unknown: null };
+  const alt = ambiguous.length ? { fn: chain(alts), types: ambiguous.join(", ") } : null;
+  return { fn: chain(fns), unknown: null, alt };
+}
+
+function chain(fns: Transform[]): Transform {
+  if (fns.length === 0) return (s) => s;
+  if (fns.length === 1) return fns[0]!;
+  return (s) => fns.reduce((v, f) => f(v), s);
 }
