@@ -9,7 +9,7 @@
 import { first, type AclConfig } from "../acl";
 import type { WafLogRecord } from "../log-record";
 import { findLoggedGroup, groupFromLog, groupNamespaces, TERMINATING, type GroupIdentity } from "./logged-group";
-import { RATE_UNCERTAIN_BAND, RateState } from "./rate";
+import { RATE_DETECTION_LAG_MS, RATE_UNCERTAIN_BAND, RateState } from "./rate";
 import { LabelMatcher, NO, Request, UNKNOWN, UNKNOWN_ACCOUNT, YES, type Match } from "./request";
 import { compileStatement, isIpAddress, type Compiled } from "./statement";
 import { immunityOf, isTokenAction, normal, tokenPasses, tokenSettings, type TokenRule } from "./token";
@@ -436,6 +436,7 @@ function rateBased(rb: Obj, name: string, action: { action: string; responseCode
     if (k === NO || k === YES) return out(k);
     if (k === UNKNOWN) return out(UNKNOWN);
     const n = rate.count(id, k, req.record.timestamp, windowMs, req.record);
+    const earlier = rate.lastEarlier;
     // The logged ACL's own decision, when it had this very rule: rateBasedRuleList, or its logged outcome.
     if (knowledge) {
       if ((req.record.rateBasedRuleList ?? []).some((r) => (r as { rateBasedRuleName?: unknown } | null)?.rateBasedRuleName === name)) return out(YES);
@@ -443,6 +444,10 @@ function rateBased(rb: Obj, name: string, action: { action: string; responseCode
       if (o !== UNKNOWN) return out(o);
     }
     if (Math.abs(n - limit) <= limit * RATE_UNCERTAIN_BAND) return out(req.uncertain(`rate near the limit of ${name} (AWS counts approximately)`));
+    // Certain only where the count was on the same side of the limit a detection delay earlier too.
+    if (n > limit !== earlier > limit || Math.abs(earlier - limit) <= limit * RATE_UNCERTAIN_BAND) {
+      return out(req.uncertain(`rate crossed the limit of ${name} within ${RATE_DETECTION_LAG_MS / 1000} s (AWS acts on a rate after a delay)`));
+    }
     return out(n > limit ? YES : NO);
   };
 }

@@ -7,6 +7,14 @@
 /** Within this share of the limit the replayed count cannot tell AWS's decision. */
 export const RATE_UNCERTAIN_BAND = 0.1;
 
+/**
+ * AWS acts on a rate after a delay: requests can come "at too high a rate for up to several minutes
+ * before AWS WAF detects and rate limits them", and likewise after the rate drops; "Usually, this
+ * delay is below 30 seconds" (AWS WAF Developer Guide, "Rate-based rule caveats"). A count is certain
+ * only where it was on the same side of the limit this long before too.
+ */
+export const RATE_DETECTION_LAG_MS = 30_000;
+
 /** One key's timestamps, sorted; `start` skips expired ones without shifting the array on every expiry. */
 interface Times {
   t: number[];
@@ -19,6 +27,7 @@ interface RuleCounts {
   /** The last request counted, and its count (for a state that mirrors this rule). */
   lastRecord: object | null;
   lastCount: number;
+  lastEarlier: number;
 }
 
 /** Per-ACL memory of rate-based rules across records (timestamps per rule and aggregation key). */
@@ -32,6 +41,11 @@ export class RateState {
   private qRules: RuleCounts[] = [];
   private head = 0;
   private latest = -Infinity;
+  /**
+   * For the request count() last counted: its key's requests in the window that ended
+   * RATE_DETECTION_LAG_MS before it (what AWS may still be acting on).
+   */
+  lastEarlier = 0;
 
   /**
    * This state's `rule` sees exactly the requests that `source`'s `sourceRule` sees, with the same window and
@@ -52,12 +66,13 @@ export class RateState {
       const source = m ? m.state.rules.get(m.rule) : undefined;
       if (source !== undefined && source.lastRecord === record) {
         if (ts > this.latest) this.latest = ts;
-        if (this.head < this.qTimes.length && this.qTimes[this.head]! <= this.latest - windowMs) this.expire();
+        if (this.head < this.qTimes.length && this.qTimes[this.head]! <= this.latest - windowMs - RATE_DETECTION_LAG_MS) this.expire();
+        this.lastEarlier = source.lastEarlier;
         return source.lastCount;
       }
     }
     let r = this.rules.get(rule);
-    if (!r) this.rules.set(rule, (r = { windowMs, keys: new Map(), lastRecord: null, lastCount: 0 }));
+    if (!r) this.rules.set(rule, (r = { windowMs, keys: new Map(), lastRecord: null, lastCount: 0, lastEarlier: 0 }));
     r.lastRecord = record ?? null;
     let times = r.keys.get(key);
     if (times === undefined) r.keys.set(key, (times = { t: [ts], start: 0 }));
@@ -73,17 +88,23 @@ export class RateState {
     this.qKeys.push(key);
     this.qTimes.push(ts);
     this.qRules.push(r);
-    if (this.qTimes[this.head]! <= this.latest - windowMs) this.expire();
+    if (this.qTimes[this.head]! <= this.latest - windowMs - RATE_DETECTION_LAG_MS) this.expire();
     const t = times.t;
     // Sorted: the requests in (ts - windowMs, ts] by two binary searches, not a walk over the window.
-    return (r.lastCount = t.length - times.start === 1 ? 1 : firstAfter(t, times.start, ts) - firstAfter(t, times.start, ts - windowMs));
+    if (t.length - times.start === 1) {
+      this.lastEarlier = r.lastEarlier = 0;
+      return (r.lastCount = 1);
+    }
+    const earlier = ts - RATE_DETECTION_LAG_MS;
+    this.lastEarlier = r.lastEarlier = firstAfter(t, times.start, earlier) - firstAfter(t, times.start, earlier - windowMs);
+    return (r.lastCount = firstAfter(t, times.start, ts) - firstAfter(t, times.start, ts - windowMs));
   }
 
   /** Drops timestamps that no later request's window can reach, and keys left empty. */
   private expire(): void {
     while (this.head < this.qTimes.length) {
       const r = this.qRules[this.head]!;
-      const cutoff = this.latest - r.windowMs;
+      const cutoff = this.latest - r.windowMs - RATE_DETECTION_LAG_MS; // the earlier window reaches back this far
       if (this.qTimes[this.head]! > cutoff) break;
       const key = this.qKeys[this.head]!;
       this.head++;
