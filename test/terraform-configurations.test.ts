@@ -291,6 +291,30 @@ describe(".tf files nested deeply or enormous: bounded, never a stack overflow",
   });
 });
 
+describe("empty files say what that file should hold", function () {
+  this.timeout(60000);
+  const refuses = (path: string, pattern: RegExp) => {
+    const r = runCli(["check", path]);
+    assert.equal(r.status, 2, r.stderr + r.stdout);
+    assert.equal(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
+    assert.match(r.stderr.trimEnd(), pattern);
+    assert.doesNotMatch(r.stderr, /terraform show -json/);
+  };
+  const cdk = (text: string) => join(tfDir({ "cdk.tf.json": text }), "cdk.tf.json");
+
+  it("an empty manifest.json, cdk.tf.json or modules.json says what that file should hold", () => {
+    const out = tfDir({ "manifest.json": "\n" });
+    refuses(out, /manifest\.json: is empty; expected the manifest\.json that cdktf synth writes/);
+    refuses(cdk(" "), /cdk\.tf\.json: is empty; expected a stack that cdktf synth writes/);
+    refuses(tfDir({ "main.tf": ACL(), ".terraform/modules/modules.json": "" }), /modules\.json: is empty; expected the modules\.json that terraform init writes/);
+  });
+
+  it("an empty terraform.tfvars sets nothing, as Terraform reads it", () => {
+    const r = runCli(["check", tfDir({ "main.tf": ACL(), "terraform.tfvars": "" }), "--fail-on", "never"]);
+    assert.equal(r.status, 0, r.stderr);
+  });
+});
+
 describe("local modules that cannot be read: Terraform's error, one line, exit 2", function () {
   this.timeout(60000);
 

@@ -21,16 +21,23 @@ export function readInputBytes(path: string, maxBytes = maxBytesFor(path)): Buff
   return bytes;
 }
 
+export interface TextOptions {
+  /** .tf files may be empty; others are refused, saying what they should hold. */
+  allowEmpty?: boolean;
+  /** What the file should hold, for the message on an empty one: a plan unless said otherwise. */
+  expected?: string;
+}
+
 /** Reads `path` as UTF-8 text, rejecting binary plans, empty files (unless `allowEmpty`: .tf files) and other non-text. */
-export function readTextFile(path: string, options: { allowEmpty?: boolean } = {}): string {
+export function readTextFile(path: string, options: TextOptions = {}): string {
   return decodeText(path, readInputBytes(path), options);
 }
 
-export function decodeText(path: string, bytes: Buffer, options: { allowEmpty?: boolean } = {}): string {
+export function decodeText(path: string, bytes: Buffer, options: TextOptions = {}): string {
   if (bytes.length > constants.MAX_STRING_LENGTH) throw new InputError(path, `is larger than the longest string Node can hold (${constants.MAX_STRING_LENGTH} characters)`);
   let text = bytes.toString("utf8");
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a BOM, as Windows editors write
-  if (!options.allowEmpty && !/\S/.test(text)) throw new InputError(path, "is empty; expected the output of terraform show -json"); // no trim(): it copies the whole text
+  if (!options.allowEmpty && !/\S/.test(text)) throw new InputError(path, `is empty; expected ${options.expected ?? "the output of terraform show -json"}`); // no trim(): it copies the whole text
   return text;
 }
 

@@ -67,7 +67,7 @@ function readModulesManifest(root: string): Map<string, string> {
   } catch {
     return out;
   }
-  const doc = parseJson(path, readTextFile(path)) as { Modules?: Array<{ Key?: unknown; Dir?: unknown }> };
+  const doc = parseJson(path, readTextFile(path, { expected: "the modules.json that terraform init writes (an object with a Modules list)" })) as { Modules?: Array<{ Key?: unknown; Dir?: unknown }> };
   for (const m of Array.isArray(doc?.Modules) ? doc.Modules : []) {
     if (typeof m?.Key === "string" && m.Key && typeof m.Dir === "string") out.set(m.Key, resolve(root, m.Dir));
   }
@@ -187,8 +187,10 @@ function readTfvars(dir: string): Record<string, unknown> {
   const vars: Record<string, unknown> = {};
   for (const name of ordered) {
     const path = join(dir, name);
-    const text = readTextFile(path);
-    const doc = name.endsWith(".json") ? parseJson(path, text) : parseHcl(path, text);
+    const json = name.endsWith(".json");
+    // An empty variables file sets nothing (Terraform reads it so); empty JSON is not JSON
+    const text = readTextFile(path, { allowEmpty: !json, expected: "a JSON object of variable values" });
+    const doc = json ? parseJson(path, text) : parseHcl(path, text);
     if (doc && typeof doc === "object") Object.assign(vars, doc);
   }
   return vars;
