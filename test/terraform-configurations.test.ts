@@ -272,7 +272,7 @@ describe(".tf files nested deeply or enormous: bounded, never a stack overflow",
     it(`${what}: exit 2 with one line naming the file and line`, () => {
       const r = one(text);
       assert.equal(r.status, 2, r.stderr);
-      assert.match(r.stderr, /^wafguard: .*main\.tf:\d+: (expression|blocks) nested too deeply \(not valid HCL\)\n$/);
+      assert.match(r.stderr, /^wafguard: .*main\.tf:\d+: (expression|blocks) nested too deeply \(more than 500 levels\) \(not valid HCL\)\n$/);
     });
   }
 
@@ -288,6 +288,67 @@ describe(".tf files nested deeply or enormous: bounded, never a stack overflow",
     const r = one(lines.join("\n"));
     assert.equal(r.status, 2);
     assert.match(r.stderr, /main\.tf:25002: unexpected "=" \(not valid HCL\)/);
+  });
+});
+
+describe("long chains in expressions: bounded where the syntax tree is built, one line with the file and line", function () {
+  this.timeout(60000);
+  const LONG = 5000;
+  const oneLine = (r: { status: number | null; stderr: string; stdout: string }, pattern: RegExp) => {
+    assert.equal(r.status, 2, r.stderr + r.stdout.slice(0, 300));
+    assert.equal(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
+    assert.doesNotMatch(r.stderr, /internal error|Maximum call stack|\n\s+at /);
+    assert.match(r.stderr.trimEnd(), pattern);
+  };
+  const chains: Array<[string, string]> = [
+    [`${LONG} terms of +`, `locals {\n  x = ${Array(LONG).fill("1").join(" + ")}\n}\n`],
+    [`${LONG} attribute steps`, `locals {\n  y = {}\n  x = local.y${".a".repeat(LONG)}\n}\n`],
+    [`${LONG} index steps`, `locals {\n  y = []\n  x = local.y${"[0]".repeat(LONG)}\n}\n`],
+    [`a heredoc of ${LONG} nested %{if}`, `locals {\n  x = <<EOT\n${"%{if true}".repeat(LONG)}x${"%{endif}".repeat(LONG)}\nEOT\n}\n`],
+    [`${LONG} || in a resource argument`, `resource "aws_wafv2_ip_set" "s" {\n  name = ${Array(LONG).fill("true").join(" || ")} ? "a" : "b"\n}\n${ACL()}`],
+  ];
+  for (const [what, text] of chains) {
+    it(`${what}: exit 2, "expression nested too deeply" at its line`, () => {
+      oneLine(runCli(["check", tfDir({ "main.tf": text })]), /^wafguard: .*main\.tf:[23]: expression nested too deeply \(more than 500 levels\) \(not valid HCL\)$/);
+    });
+  }
+
+  it("the same in a .tf.json string and a cdk.tf.json string (\"${1 + 1 + …}\")", () => {
+    const expr = `\${${Array(LONG).fill("1").join(" + ")}}`;
+    const tfJson = tfDir({ "main.tf.json": JSON.stringify({ resource: { aws_wafv2_web_acl: { a: { name: expr, scope: "REGIONAL" } } } }) });
+    oneLine(runCli(["check", tfJson]), /main\.tf\.json: expression nested too deeply \(more than 500 levels\) \(in resource "aws_wafv2_web_acl" "a", name\)$/);
+    const cdk = join(tfDir({ "cdk.tf.json": JSON.stringify({ terraform: {}, resource: { aws_wafv2_ip_set: { s: { name: expr } } } }) }), "cdk.tf.json");
+    oneLine(runCli(["check", cdk]), /cdk\.tf\.json: expression nested too deeply \(more than 500 levels\) \(in resource "aws_wafv2_ip_set" "s", name\)$/);
+  });
+
+  it('a syntax error in a JSON string, an unterminated interpolation ("${"), is refused too, naming the argument', () => {
+    const cdk = (doc: unknown) => join(tfDir({ "cdk.tf.json": JSON.stringify(doc) }), "cdk.tf.json");
+    oneLine(runCli(["check", cdk({ resource: { aws_wafv2_web_acl: { a: { name: "${", scope: "REGIONAL" } } } })]), /cdk\.tf\.json: invalid expression: expression ends too early \(in resource "aws_wafv2_web_acl" "a", name\)$/);
+  });
+
+  it("the same through wafguard model and wafguard logs --source", () => {
+    const dir = tfDir({ "main.tf": chains[0][1] });
+    oneLine(runCli(["model", dir]), /main\.tf:2: expression nested too deeply/);
+    oneLine(runCli(["logs", join(__dirname, "..", "..", "examples", "logs", "waf-logs"), "--source", dir]), /main\.tf:2: expression nested too deeply/);
+  });
+
+  it("400 terms still evaluate, and so does a chain of 100 locals", () => {
+    const sum = Array(400).fill("1").join(" + ");
+    const chain = Array.from({ length: 100 }, (_, i) => `  l${i} = local.l${i + 1}\n`).join("");
+    const dir = tfDir({ "main.tf": `locals {\n  n = ${sum}\n${chain}  l100 = "end"\n}\nresource "aws_wafv2_ip_set" "s" {\n  name = "n-\${local.n}-\${local.l0}"\n}\n` });
+    assert.equal(loadInput(dir).model.resources.find((r) => r.type === "aws_wafv2_ip_set")?.values.name, "n-400-end");
+  });
+
+  it("a chain of 3,000 locals, each reading the next: exit 2 at the local where the bound is reached", () => {
+    const chain = Array.from({ length: 3000 }, (_, i) => `  l${i} = local.l${i + 1}\n`).join("");
+    const dir = tfDir({ "main.tf": `locals {\n${chain}  l3000 = 1\n}\n${ACL()}` });
+    oneLine(runCli(["check", dir]), /main\.tf:\d+: expressions nested too deeply: local values that read other local values, more than 1000 levels .* \(in locals, l\d+\)$/);
+  });
+
+  it("a resource with 300 levels of nested blocks: exit 2, blocks nested too deeply", () => {
+    let body = "x = 1";
+    for (let i = 0; i < 300; i++) body = `b${i} {\n${body}\n}`;
+    oneLine(runCli(["check", tfDir({ "main.tf": `resource "aws_wafv2_web_acl" "a" {\n${body}\n}\n` })]), /main\.tf:\d+: blocks nested more than 128 levels deep in one resource/);
   });
 });
 

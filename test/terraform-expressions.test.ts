@@ -203,6 +203,14 @@ describe("terraform expressions: unknown values propagate as Terraform documents
     assert.throws(() => evaluateExpressionText(nested, { vars: {}, locals: {}, budget }), EvalLimitError);
   });
 
+  it("long chains (of +, of .a, of [0], of nested %{if}) are an error, not a stack overflow", () => {
+    const long = 5000;
+    for (const expr of [Array(long).fill("1").join(" + "), `{a = 1}${".a".repeat(long)}`, `[1]${"[0]".repeat(long)}`, `"${"%{if true}".repeat(long)}x${"%{endif}".repeat(long)}"`]) {
+      assert.throws(() => value(expr), /nested too deeply \(more than 500 levels\)/);
+    }
+    assert.equal(value(Array(400).fill("1").join(" + ")), 400);
+  });
+
   it("deeply nested expressions are an error, not a stack overflow", () => {
     assert.throws(() => evaluateExpressionText(`${"(".repeat(5000)}1${")".repeat(5000)}`, { vars: {}, locals: {} }), /nested too deeply/);
     assert.throws(() => evaluateExpressionText(`${"[".repeat(5000)}${"]".repeat(5000)}`, { vars: {}, locals: {} }), /nested too deeply/);

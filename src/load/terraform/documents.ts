@@ -7,8 +7,8 @@
 import { formatKey, formatModule, moduleConfigPath, parseModuleAddress, type Key, type ModuleStep } from "../address";
 import { emptyModule, providerRegion, type ConfigModule, type ConfigReference, type Configuration } from "../config-references";
 import { buildEdges } from "../edges";
-import { STATIC_BLOCKS_BEFORE } from "./hcl-syntax";
-import { isSet } from "./values";
+import { attributeLine, blockLine, STATIC_BLOCKS_BEFORE } from "./hcl-syntax";
+import { ConfigError, isSet } from "./values";
 import { Budget, containsUnknown, EvalLimitError, evaluate, isExpression, isUnknown, referencesIn, UNKNOWN, type Scope } from "./expressions";
 import { InputError } from "../../errors";
 import { relative } from "node:path";
@@ -66,6 +66,7 @@ export function configurationToModel(dir: string, files: ConfigFile[], rootVars:
     root = loadModule(ctx, dir, files, [], rootVars, 0, false, []);
   } catch (e) {
     if (e instanceof EvalLimitError) throw new InputError(dir, `${e.message}: the configuration's expressions run away (nested for or dynamic blocks, or an enormous literal)`);
+    if (e instanceof ConfigError) throw configInputError(e, dir);
     throw e;
   }
   const config: Configuration = { root, providers: ctx.providers };
@@ -82,6 +83,58 @@ export function configurationToModel(dir: string, files: ConfigFile[], rootVars:
   }
   return { model, resourceCount: ctx.resourceCount, suppressions: [...ctx.suppressions.values()] };
 }
+
+/** A configuration wafguard refuses to read, as one line: where, what, and in which block and argument. */
+export function configInputError(e: ConfigError, fallback: string): InputError {
+  const where = e.file === undefined ? fallback : e.line === undefined ? e.file : `${e.file}:${e.line}`;
+  const attribute = e.attribute !== undefined && e.attribute.length > 120 ? `${e.attribute.slice(0, 60)}…${e.attribute.slice(-60)}` : e.attribute;
+  const within = [e.context, attribute].filter((x) => x !== undefined).join(", ");
+  return new InputError(where, `${e.message}${within ? ` (in ${within})` : ""}`);
+}
+
+/**
+ * Runs `read`; a ConfigError out of it is placed in `file`, at `line` and in `context` (a block:
+ * \`resource "aws_x" "y"\`), unless a call nearer to it placed it already.
+ */
+function placed<T>(file: ConfigFile, line: number | undefined, context: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    throw placeError(e, file, line, context);
+  }
+}
+
+function placeError(e: unknown, file: ConfigFile, line: number | undefined, context: string): unknown {
+  if (e instanceof ConfigError) {
+    if (e.file === undefined) {
+      e.file = file.file;
+      e.line ??= line;
+    }
+    e.context ??= context;
+  }
+  return e;
+}
+
+/** The same within one body: the line of the attribute `key` (where the file gives lines) and its path. */
+function placedAttribute<T>(body: object, key: string, path: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    throw placedError(e, body, key, path);
+  }
+}
+
+function placedError(e: unknown, body: object, key: string, path: string, value?: unknown): unknown {
+  if (e instanceof ConfigError && e.file === undefined) {
+    // an attribute's line, or a nested block's
+    e.line ??= attributeLine(body, key) ?? (Array.isArray(value) && isObject(value[0]) ? blockLine(value[0]) : undefined);
+    e.attribute ??= path;
+  }
+  return e;
+}
+
+/** Levels of arrays and objects in one resource's body: a nested block is two (a list of bodies). */
+const MAX_BODY_DEPTH = 256;
 
 /** Blocks of one kind across the files of a module: hcl2json gives `kind.type.name = [body]`. */
 function blocks(files: ConfigFile[], kind: string): Array<{ file: ConfigFile; type: string; name: string; body: Json }> {
@@ -121,7 +174,9 @@ function loadModule(ctx: Context, dir: string, files: ConfigFile[], steps: Modul
   const configPath = moduleConfigPath(steps);
 
   const vars: Record<string, unknown> = {};
-  for (const v of labelled(files, "variable")) vars[v.name] = "default" in v.body ? evaluate(v.body.default, { vars: {}, locals: {}, budget: ctx.budget }) : UNKNOWN;
+  for (const v of labelled(files, "variable")) {
+    vars[v.name] = "default" in v.body ? placed(v.file, attributeLine(v.body, "default"), `variable "${v.name}"`, () => evaluate(v.body.default, { vars: {}, locals: {}, budget: ctx.budget })) : UNKNOWN;
+  }
   Object.assign(vars, inputs);
   const path = { module: relative(process.cwd(), dir) || ".", root: relative(process.cwd(), ctx.rootDir) || ".", cwd: "." };
   const scope: Scope = { vars, locals: resolveLocals(files, vars, path, ctx.budget), path, budget: ctx.budget };
@@ -129,34 +184,40 @@ function loadModule(ctx: Context, dir: string, files: ConfigFile[], steps: Modul
   for (const p of labelled(files, "provider")) {
     const alias = typeof p.body.alias === "string" ? p.body.alias : null;
     const local = alias ? `${p.name}.${alias}` : p.name;
-    const region = evaluate(p.body.region, scope);
+    const region = placed(p.file, attributeLine(p.body, "region"), `provider "${p.name}"`, () => evaluate(p.body.region, scope));
     ctx.providers.set(configPath ? `${configPath}:${local}` : local, { region: typeof region === "string" ? region : null });
   }
 
   for (const mode of ["managed", "data"] as const) {
-    for (const block of blocks(files, mode === "managed" ? "resource" : "data")) {
-      const instances = expand(block.body, scope);
-      ctx.resourceCount += instances.length;
-      ctx.budget.grow(instances.length);
-      const blockAddress = `${configPath ? `${configPath}.` : ""}${mode === "data" ? "data." : ""}${block.type}.${block.name}`;
-      for (const written of block.file.suppressionsOf?.(mode === "data" ? "data" : "resource", block.type, block.name) ?? []) {
-        ctx.suppressions.set(`${blockAddress}|${written.rule}|${written.at.file}|${written.at.line ?? written.at.construct ?? ""}`, { ...written, block: blockAddress });
-      }
-      if (!ctx.keepTypes.has(block.type)) continue;
-      const expressions: ConfigReference[] = [];
-      collectReferences(block.body, [], expressions, 0);
-      mod.resources.push({
-        mode,
-        type: block.type,
-        name: block.name,
-        providerKey: providerKeyOf(block.body.provider),
-        expressions,
-        forEachRefs: referencesOf(block.body.for_each),
-      });
-      for (const instance of instances) {
-        const resource = makeResource(block, mode, moduleAddress, instance, instanceScope(scope, instance));
-        if (conditional || instance.conditional) resource.conditional = true;
-        ctx.resources.push(resource);
+    const kind = mode === "managed" ? "resource" : "data";
+    for (const block of blocks(files, kind)) {
+      try {
+        const instances = expand(block.body, scope);
+        ctx.resourceCount += instances.length;
+        ctx.budget.grow(instances.length);
+        const blockAddress = `${configPath ? `${configPath}.` : ""}${mode === "data" ? "data." : ""}${block.type}.${block.name}`;
+        for (const written of block.file.suppressionsOf?.(mode === "data" ? "data" : "resource", block.type, block.name) ?? []) {
+          ctx.suppressions.set(`${blockAddress}|${written.rule}|${written.at.file}|${written.at.line ?? written.at.construct ?? ""}`, { ...written, block: blockAddress });
+        }
+        if (!ctx.keepTypes.has(block.type)) continue;
+        const expressions: ConfigReference[] = [];
+        collectReferences(block.body, [], expressions, 0);
+        mod.resources.push({
+          mode,
+          type: block.type,
+          name: block.name,
+          providerKey: providerKeyOf(block.body.provider),
+          expressions,
+          forEachRefs: referencesOf(block.body.for_each),
+        });
+        for (const instance of instances) {
+          const resource = makeResource(block, mode, moduleAddress, instance, instanceScope(scope, instance));
+          if (conditional || instance.conditional) resource.conditional = true;
+          ctx.resources.push(resource);
+        }
+      } catch (e) {
+        // placed here, once, rather than around each step: most blocks are read without an error
+        throw placeError(e, block.file, blockLine(block.body) ?? block.file.lineOf?.(kind, block.type, block.name), `${kind} "${block.type}" "${block.name}"`);
       }
     }
   }
@@ -184,13 +245,15 @@ function loadModule(ctx: Context, dir: string, files: ConfigFile[], steps: Modul
       for (const refs of inputRefs.values()) for (const ref of refs) if (/^(data\.)?[a-z][a-z0-9]*_\w*\.[\w-]+$/.test(ref)) ctx.unreadModuleReferences.add(prefix + ref);
     }
     let childModule = emptyModule();
-    for (const instance of expand(call.body, scope)) {
+    const context = `module "${call.name}"`;
+    const callLine = blockLine(call.body) ?? call.file.lineOf?.("module", call.name, "");
+    for (const instance of placed(call.file, callLine, context, () => expand(call.body, scope))) {
       const childInputs: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(call.body)) {
         if (MODULE_META.has(k)) continue;
         // Unknown values are passed on as unknown (not left to the variable's default); partly known
         // ones (a map whose keys are known) too, so that a for_each over them still expands.
-        childInputs[k] = evaluate(v, instanceScope(scope, instance));
+        childInputs[k] = placed(call.file, callLine, context, () => placedAttribute(call.body, k, k, () => evaluate(v, instanceScope(scope, instance))));
       }
       const childSteps = [...steps, { name: call.name, key: instance.key }];
       if (child) childModule = loadModule(ctx, child.dir, child.files, childSteps, childInputs, depth + 1, conditional || instance.conditional === true, [...calledFrom, dir]);
@@ -207,15 +270,27 @@ function loadModule(ctx: Context, dir: string, files: ConfigFile[], steps: Modul
 /** Locals, resolved on demand in dependency order; a cycle or an unknown leaves the local unknown. */
 function resolveLocals(files: ConfigFile[], vars: Record<string, unknown>, path: Scope["path"], budget: Budget): Record<string, unknown> {
   const raw: Record<string, unknown> = {};
-  for (const file of files) for (const block of asList(file.doc.locals)) if (isObject(block)) Object.assign(raw, block);
+  const definedIn: Record<string, { file: ConfigFile; body: Json }> = {};
+  for (const file of files) {
+    for (const block of asList(file.doc.locals)) {
+      if (!isObject(block)) continue;
+      Object.assign(raw, block);
+      for (const name of Object.keys(block)) definedIn[name] = { file, body: block };
+    }
+  }
   const locals: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   const resolving = new Set<string>();
   const local = (name: string): unknown => {
     if (name in locals) return locals[name];
     if (!Object.prototype.hasOwnProperty.call(raw, name) || resolving.has(name)) return UNKNOWN;
     resolving.add(name);
-    const value = evaluate(raw[name], { vars, locals, local, path, budget });
-    resolving.delete(name);
+    const { file, body } = definedIn[name];
+    let value: unknown;
+    try {
+      value = placed(file, attributeLine(body, name), "locals", () => placedAttribute(body, name, name, () => evaluate(raw[name], { vars, locals, local, path, budget })));
+    } finally {
+      resolving.delete(name);
+    }
     locals[name] = value;
     return value;
   };
@@ -300,9 +375,19 @@ function ignoreChanges(value: unknown): string[] {
  * blocks they generate when their for_each is known now; values not known until apply are left out
  * and their paths added to `unknown`.
  */
-function expandBody(node: unknown, scope: Scope, path: string, unknown: string[], top = false): unknown {
+function expandBody(node: unknown, scope: Scope, path: string, unknown: string[], top = false, depth = 0): unknown {
   const at = (key: string | number) => (path ? `${path}.${key}` : String(key));
-  if (Array.isArray(node)) return node.map((item, i) => expandBody(item, scope, at(i), unknown)).filter((v) => v !== undefined);
+  // Each level is a few calls deep, under the expressions evaluated at the bottom: bounded, so that
+  // no nesting reaches the end of the stack (no provider's schema nests blocks anywhere near this)
+  if (depth > MAX_BODY_DEPTH) throw new ConfigError(`blocks nested more than ${MAX_BODY_DEPTH / 2} levels deep in one resource (a limit of wafguard's)`);
+  if (Array.isArray(node)) {
+    const out: unknown[] = [];
+    for (let i = 0; i < node.length; i++) {
+      const value = expandBody(node[i], scope, at(i), unknown, false, depth + 1);
+      if (value !== undefined) out.push(value);
+    }
+    return out;
+  }
   if (!isObject(node)) {
     const value = evaluate(node, scope);
     if (isUnknown(value)) {
@@ -316,7 +401,12 @@ function expandBody(node: unknown, scope: Scope, path: string, unknown: string[]
   for (const [k, v] of Object.entries(node)) {
     if (k === "dynamic" || (top && META_ARGUMENTS.has(k))) continue;
     if (dynamic.has(k) && Array.isArray(v)) continue; // expanded below, with the dynamic blocks of its type
-    const value = expandBody(v, scope, at(k), unknown);
+    let value: unknown;
+    try {
+      value = expandBody(v, scope, at(k), unknown, false, depth + 1);
+    } catch (e) {
+      throw placedError(e, node, k, at(k), v); // not placedAttribute: one call less per level
+    }
     if (value !== undefined) setOwn(out, k, value);
   }
   for (const [name, specs] of dynamic) {
@@ -325,13 +415,13 @@ function expandBody(node: unknown, scope: Scope, path: string, unknown: string[]
     const blocks: unknown[] = [];
     let next = 0;
     const staticsUpTo = (end: number) => {
-      for (; next < end; next++) blocks.push(expandBody(statics[next], scope, at(`${name}.${blocks.length}`), unknown));
+      for (; next < end; next++) blocks.push(expandBody(statics[next], scope, at(`${name}.${blocks.length}`), unknown, false, depth + 2));
     };
     for (const spec of specs) {
       staticsUpTo(Math.min(spec[STATIC_BLOCKS_BEFORE] ?? statics.length, statics.length));
       // `iterator = t` is a bare name; the native syntax reader hands it over as the expression "${t}"
       const iterator = typeof spec.iterator === "string" ? spec.iterator.replace(/^\$\{\s*([A-Za-z_][\w-]*)\s*\}$/, "$1") : name;
-      const items = evaluate(spec.for_each, scope);
+      const items = placedAttribute(spec, "for_each", at(`dynamic.${name}.for_each`), () => evaluate(spec.for_each, scope));
       const content = asList(spec.content)[0];
       if (containsUnknown(items) || !isObject(content)) {
         unknown.push(at(name));
@@ -342,7 +432,7 @@ function expandBody(node: unknown, scope: Scope, path: string, unknown: string[]
       scope.budget?.blocks(entries.length);
       for (const [key, value] of entries) {
         const inner: Scope = { ...scope, iterators: { ...scope.iterators, [iterator]: { key, value } } };
-        blocks.push(expandBody(content, inner, at(`${name}.${blocks.length}`), unknown));
+        blocks.push(expandBody(content, inner, at(`${name}.${blocks.length}`), unknown, false, depth + 2));
       }
     }
     staticsUpTo(statics.length);

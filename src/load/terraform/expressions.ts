@@ -5,10 +5,10 @@
  * the built-in functions (functions.ts). What is not known until apply (resource attributes, data
  * sources, module outputs) is UNKNOWN, and propagates as in Terraform.
  */
-import { parseAttributeString, type Node, type TemplatePart } from "./hcl-syntax";
+import { heightOf, parseAttributeString, type Node, type TemplatePart } from "./hcl-syntax";
 import { SyntaxError as HclSyntaxError } from "./hcl-syntax";
 import { callFunction } from "./functions";
-import { Budget, containsUnknown, equals, EvalError, EvalLimitError, isObject, newObject, own, sortedKeys, toBool, toNum, toStr, typeName, UNKNOWN } from "./values";
+import { Budget, ConfigError, containsUnknown, equals, EvalError, EvalLimitError, isObject, newObject, own, sortedKeys, toBool, toNum, toStr, typeName, UNKNOWN } from "./values";
 
 export { isUnknown, containsUnknown, UNKNOWN, EvalLimitError, Budget } from "./values";
 
@@ -76,14 +76,16 @@ function parseCached(text: string): Node {
     if (parsed.size > 50_000) parsed.clear();
     parsed.set(text, node);
   }
-  if (node instanceof Error) throw new EvalError(node.message);
+  // Terraform parses every expression before it evaluates any: a syntax error stops it, try() or not
+  if (node instanceof Error) throw new ConfigError(/nested too deeply/.test(node.message) ? node.message : `invalid expression: ${node.message}`);
   return node;
 }
 
 /**
  * Evaluates a configuration value: strings are templates or `${expr}`, arrays and objects are
  * evaluated element by element. An expression Terraform would reject gives UNKNOWN here (the
- * checker is no validator); running past the budget throws EvalLimitError.
+ * checker is no validator), except one that cannot be parsed (ConfigError); running past the
+ * budget throws EvalLimitError.
  */
 export function evaluate(value: unknown, scope: Scope): unknown {
   try {
@@ -96,13 +98,37 @@ export function evaluate(value: unknown, scope: Scope): unknown {
 
 /** Evaluates the text of one expression (what is inside `${...}`). */
 export function evaluateExpressionText(text: string, scope: Scope): unknown {
-  return evalNode(parseCached(`\${${text}}`), new Env(scope), undefined);
+  return evalRoot(parseCached(`\${${text}}`), scope);
+}
+
+/**
+ * The evaluator's calls under way, in levels of syntax tree (hcl-syntax.ts's heightOf): one expression
+ * is at most MAX_HEIGHT deep, but a local's expression is evaluated inside the expression that reads
+ * it, and so on down a chain of locals. Bounded here, so that the chain ends in a clear error before
+ * the stack does.
+ */
+let levelsInUse = 0;
+const MAX_LEVELS_IN_USE = 1000;
+/** The calls between one expression and the next one it starts (a local read from another). */
+const LEVELS_PER_NESTED_EXPRESSION = 5;
+
+function evalRoot(node: Node, scope: Scope): unknown {
+  const levels = heightOf(node) + LEVELS_PER_NESTED_EXPRESSION;
+  if (levelsInUse + levels > MAX_LEVELS_IN_USE) {
+    throw new ConfigError(`expressions nested too deeply: local values that read other local values, more than ${MAX_LEVELS_IN_USE} levels of expression in all (a limit of wafguard's; Terraform has none)`);
+  }
+  levelsInUse += levels;
+  try {
+    return evalNode(node, new Env(scope), undefined);
+  } finally {
+    levelsInUse -= levels;
+  }
 }
 
 function evaluateValue(value: unknown, scope: Scope, depth: number): unknown {
   if (depth > 200) throw new EvalLimitError("a value is nested more than 200 levels deep");
   scope.budget?.step();
-  if (typeof value === "string") return value.includes("${") || value.includes("%{") ? evalNode(parseCached(value), new Env(scope), undefined) : value;
+  if (typeof value === "string") return value.includes("${") || value.includes("%{") ? evalRoot(parseCached(value), scope) : value;
   if (Array.isArray(value)) {
     scope.budget?.grow(value.length);
     return value.map((v) => evaluateValue(v, scope, depth + 1));
@@ -219,11 +245,14 @@ function evalNode(node: Node, env: Env, item: unknown): unknown {
       if (coll === UNKNOWN) return UNKNOWN;
       if (coll === null) return [];
       const list = Array.isArray(coll) ? coll : [coll];
-      return list.map((x) => (x === UNKNOWN ? UNKNOWN : evalNode(node.each, env, x)));
+      const out: unknown[] = [];
+      for (const x of list) out.push(x === UNKNOWN ? UNKNOWN : evalNode(node.each, env, x)); // a loop: one call per level (hcl-syntax.ts's heightOf)
+      return out;
     }
     case "call": {
-      const args = node.args.map((a) => (LAZY_FUNCTIONS.has(node.name) ? a : evalNode(a, env, item)));
       if (LAZY_FUNCTIONS.has(node.name)) return lazyCall(node.name, node.args, env, item);
+      const args: unknown[] = [];
+      for (const a of node.args) args.push(evalNode(a, env, item));
       if (node.expand) {
         const last = args.pop();
         if (last === UNKNOWN) return UNKNOWN;
@@ -232,9 +261,12 @@ function evalNode(node: Node, env: Env, item: unknown): unknown {
       }
       return callFunction(node.name, args, env.scope.budget);
     }
-    case "tuple":
+    case "tuple": {
       env.scope.budget?.grow(node.items.length);
-      return node.items.map((x) => evalNode(x, env, item));
+      const out: unknown[] = [];
+      for (const x of node.items) out.push(evalNode(x, env, item));
+      return out;
+    }
     case "object": {
       const out = newObject();
       for (const { key, value } of node.items) {

@@ -13,6 +13,21 @@ export class EvalError extends Error {}
 /** Evaluation ran past its budget of steps or of values built: hostile or runaway input. */
 export class EvalLimitError extends Error {}
 
+/**
+ * A configuration that wafguard refuses to read, as Terraform would: an expression that cannot be
+ * parsed, or one past wafguard's own limits. Not an EvalError: nothing turns it into an unknown
+ * value. The loader adds where it is as it unwinds: the file, the line, and what was being read
+ * there (`context`, `attribute`).
+ */
+export class ConfigError extends Error {
+  file?: string;
+  line?: number;
+  /** The block: `resource "aws_x" "y"`, `locals`. */
+  context?: string;
+  /** The argument within it: `name`, `rule.0.statement`. */
+  attribute?: string;
+}
+
 export function isUnknown(v: unknown): v is typeof UNKNOWN {
   return v === UNKNOWN;
 }
