@@ -251,6 +251,18 @@ describe(".tf directories that Terraform would refuse: one clear line, exit 2", 
     refuses(tfDir({ "main.tf": `locals {\n  x = [for a in range(1000) : [for b in range(1000) : [for c in range(1000) : c]]]\n}\n${ACL()}` }), /expression evaluation takes more than|build more than/);
   });
 
+  it("a resource declared twice: the error is at the second declaration, naming the first", () => {
+    const acl = (name: string) => `resource "aws_wafv2_web_acl" "a" {\n  name  = "${name}"\n  scope = "REGIONAL"\n}\n`;
+    refuses(tfDir({ "main.tf": `# one\n\n${acl("x")}\n\n${acl("y")}` }), /main\.tf:9: Duplicate resource "aws_wafv2_web_acl" configuration: a aws_wafv2_web_acl resource named "a" was already declared at .*main\.tf:3\./);
+    refuses(tfDir({ "a.tf": acl("x"), "b.tf": `\n${acl("y")}` }), /b\.tf:2: Duplicate resource .* already declared at .*a\.tf:1\./);
+  });
+
+  it("a duplicate of a type no rule reads (aws_iam_role), in .tf and in cdk.tf.json", () => {
+    refuses(tfDir({ "main.tf": `resource "aws_iam_role" "a" {\n  name = "x"\n}\nresource "aws_iam_role" "a" {\n  name = "y"\n}\n` }), /main\.tf:4: Duplicate resource "aws_iam_role" configuration/);
+    const cdk = join(tfDir({ "cdk.tf.json": JSON.stringify({ terraform: {}, resource: { aws_iam_role: { a: [{ name: "x" }, { name: "y" }] } } }) }), "cdk.tf.json");
+    refuses(cdk, /cdk\.tf\.json: Duplicate resource "aws_iam_role" configuration/);
+  });
+
   it("an InputError, not a crash, from the loader API too", () => {
     assert.throws(() => loadInput(tfDir({ "main.tf": `module "self" {\n  source = "./"\n}\n` })), InputError);
   });

@@ -115,6 +115,11 @@ function placeError(e: unknown, file: ConfigFile, line: number | undefined, cont
   return e;
 }
 
+/** `main.tf:3`, or the file alone where its lines are not known. */
+function placeOf(file: ConfigFile, line: number | undefined): string {
+  return line === undefined ? file.file : `${file.file}:${line}`;
+}
+
 /** The same within one body: the line of the attribute `key` (where the file gives lines) and its path. */
 function placedAttribute<T>(body: object, key: string, path: string, read: () => T): T {
   try {
@@ -190,8 +195,16 @@ function loadModule(ctx: Context, dir: string, files: ConfigFile[], steps: Modul
 
   for (const mode of ["managed", "data"] as const) {
     const kind = mode === "managed" ? "resource" : "data";
+    const seen = new Map<string, { file: ConfigFile; body: Json }>();
+    const lineOf = (block: { file: ConfigFile; type: string; name: string; body: Json }) => blockLine(block.body) ?? block.file.lineOf?.(kind, block.type, block.name);
     for (const block of blocks(files, kind)) {
       try {
+        // Terraform refuses a second block at one address, whatever its type: every block is here
+        const earlier = seen.get(`${block.type}.${block.name}`);
+        if (earlier) {
+          throw new ConfigError(`Duplicate ${kind} "${block.type}" configuration: a ${block.type} ${kind} named "${block.name}" was already declared at ${placeOf(earlier.file, lineOf({ ...earlier, type: block.type, name: block.name }))}. Resource names must be unique per type in each module`);
+        }
+        seen.set(`${block.type}.${block.name}`, block);
         const instances = expand(block.body, scope);
         ctx.resourceCount += instances.length;
         ctx.budget.grow(instances.length);
@@ -217,7 +230,7 @@ function loadModule(ctx: Context, dir: string, files: ConfigFile[], steps: Modul
         }
       } catch (e) {
         // placed here, once, rather than around each step: most blocks are read without an error
-        throw placeError(e, block.file, blockLine(block.body) ?? block.file.lineOf?.(kind, block.type, block.name), `${kind} "${block.type}" "${block.name}"`);
+        throw placeError(e, block.file, lineOf(block), `${kind} "${block.type}" "${block.name}"`);
       }
     }
   }
