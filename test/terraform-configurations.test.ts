@@ -197,6 +197,11 @@ resource "aws_wafv2_ip_set" "s" {
     assert.deepEqual(model.resources[0].values.addresses, ["10.0.0.1", "10.0.1.1", "10.0.0.2", "10.0.1.2"]);
     assert.deepEqual(model.resources[0].values.tags, { a: "first", b: "n1" });
   });
+
+  it("a .tf.json variable's default is a literal, as Terraform reads JSON syntax", () => {
+    const dir = tfDir({ "main.tf.json": JSON.stringify({ variable: { v: { default: "a-${1 + 1}" } }, resource: { aws_wafv2_ip_set: { s: { name: "${var.v}" } } } }) });
+    assert.equal(loadInput(dir).model.resources[0].values.name, "a-${1 + 1}");
+  });
 });
 
 describe(".tf directories that Terraform would refuse: one clear line, exit 2", function () {
@@ -261,6 +266,39 @@ describe(".tf directories that Terraform would refuse: one clear line, exit 2", 
     refuses(tfDir({ "main.tf": `resource "aws_iam_role" "a" {\n  name = "x"\n}\nresource "aws_iam_role" "a" {\n  name = "y"\n}\n` }), /main\.tf:4: Duplicate resource "aws_iam_role" configuration/);
     const cdk = join(tfDir({ "cdk.tf.json": JSON.stringify({ terraform: {}, resource: { aws_iam_role: { a: [{ name: "x" }, { name: "y" }] } } }) }), "cdk.tf.json");
     refuses(cdk, /cdk\.tf\.json: Duplicate resource "aws_iam_role" configuration/);
+  });
+
+  it("a call to a function that does not exist, in an argument a rule reads, is refused rather than read as unknown", () => {
+    refuses(tfDir({ "main.tf": ACL().replace('name  = "api"', 'name  = nosuchfn("api")') }), /main\.tf:4: Call to unknown function: there is no function named "nosuchfn" \(in resource "aws_wafv2_web_acl" "api", name\)\n$/);
+  });
+
+  it("values known only at apply stay unknown: a for_each over a resource's attribute (each.key in the body), a count from its length", () => {
+    const dir = tfDir({
+      "main.tf": `resource "aws_wafv2_ip_set" "each" {
+  for_each = toset(aws_ssm_parameter.list.insecure_value)
+  name     = "ip-\${each.key}"
+}
+resource "aws_wafv2_ip_set" "counted" {
+  count = length(aws_ssm_parameter.list.insecure_value)
+  name  = "ip-\${count.index}"
+}
+module "m" {
+  source   = "./m"
+  for_each = aws_ssm_parameter.map.value
+  name     = each.key
+}
+`,
+      "m/main.tf": `variable "name" {}\nresource "aws_wafv2_ip_set" "child" {\n  name = var.name\n}\n`,
+    });
+    const { model } = loadInput(dir);
+    assert.deepEqual(
+      model.resources.map((r) => [r.address, r.conditional, r.values.name ?? null]),
+      [
+        ["aws_wafv2_ip_set.each", true, null],
+        ["aws_wafv2_ip_set.counted[0]", true, "ip-0"],
+        ["module.m.aws_wafv2_ip_set.child", true, null],
+      ],
+    );
   });
 
   it("an InputError, not a crash, from the loader API too", () => {
@@ -333,9 +371,10 @@ describe("long chains in expressions: bounded where the syntax tree is built, on
     oneLine(runCli(["check", cdk]), /cdk\.tf\.json: expression nested too deeply \(more than 500 levels\) \(in resource "aws_wafv2_ip_set" "s", name\)$/);
   });
 
-  it('a syntax error in a JSON string, an unterminated interpolation ("${"), is refused too, naming the argument', () => {
+  it('other syntax errors in a JSON string, an unterminated interpolation ("${") among them, are refused too, naming the argument', () => {
     const cdk = (doc: unknown) => join(tfDir({ "cdk.tf.json": JSON.stringify(doc) }), "cdk.tf.json");
     oneLine(runCli(["check", cdk({ resource: { aws_wafv2_web_acl: { a: { name: "${", scope: "REGIONAL" } } } })]), /cdk\.tf\.json: invalid expression: expression ends too early \(in resource "aws_wafv2_web_acl" "a", name\)$/);
+    oneLine(runCli(["check", cdk({ resource: { aws_iam_role: { r: { name: "${nosuch(}" } } } })]), /cdk\.tf\.json: invalid expression: .* \(in resource "aws_iam_role" "r", name\)$/);
   });
 
   it("the same through wafguard model and wafguard logs --source", () => {

@@ -73,6 +73,7 @@ export function stackDocumentToModel(raw: Json, file: string, keepTypes: Readonl
   const configFile: ConfigFile = {
     file,
     doc: normalizeJsonSyntax(raw),
+    json: true,
     constructOf: (type, name) => constructPath(bodyOf(raw, "resource", type, name)),
     suppressionsOf: (kind, type, name) => {
       const body = bodyOf(raw, kind, type, name);

@@ -8,8 +8,9 @@ import { formatKey, formatModule, moduleConfigPath, parseModuleAddress, type Key
 import { emptyModule, providerRegion, type ConfigModule, type ConfigReference, type Configuration } from "../config-references";
 import { buildEdges } from "../edges";
 import { attributeLine, blockLine, STATIC_BLOCKS_BEFORE } from "./hcl-syntax";
-import { ConfigError, isSet } from "./values";
-import { Budget, containsUnknown, EvalLimitError, evaluate, isExpression, isUnknown, referencesIn, UNKNOWN, type Scope } from "./expressions";
+import { ConfigError, isSet, toNum, typeName } from "./values";
+import { convertToType } from "./types";
+import { Budget, checkReferences, containsUnknown, EvalLimitError, evaluate, isExpression, isUnknown, referencesIn, UNKNOWN, type Scope } from "./expressions";
 import { InputError } from "../../errors";
 import { relative } from "node:path";
 import { makeModel, type InlineSuppression, type ModelResource, type SourceLocation } from "../../model";
@@ -30,6 +31,8 @@ export interface ConfigFile {
   constructOf?: (type: string, name: string) => string | undefined;
   /** Inline suppressions written on a block: ("resource", "aws_x", "name") → them. */
   suppressionsOf?: (kind: string, type: string, name: string) => WrittenSuppression[];
+  /** Terraform's JSON syntax (.tf.json, CDKTF), where a variable's default is a literal value, not an expression. */
+  json?: boolean;
 }
 
 export interface ModuleReader {
@@ -84,7 +87,7 @@ export function configurationToModel(dir: string, files: ConfigFile[], rootVars:
   return { model, resourceCount: ctx.resourceCount, suppressions: [...ctx.suppressions.values()] };
 }
 
-/** A configuration wafguard refuses to read, as one line: where, what, and in which block and argument. */
+/** A configuration Terraform refuses, as one line: where, what, and in which block and argument. */
 export function configInputError(e: ConfigError, fallback: string): InputError {
   const where = e.file === undefined ? fallback : e.line === undefined ? e.file : `${e.file}:${e.line}`;
   const attribute = e.attribute !== undefined && e.attribute.length > 120 ? `${e.attribute.slice(0, 60)}…${e.attribute.slice(-60)}` : e.attribute;
@@ -112,6 +115,15 @@ function placeError(e: unknown, file: ConfigFile, line: number | undefined, cont
     }
     e.context ??= context;
   }
+  return e;
+}
+
+/** A ConfigError placed at `line` of `file`, in `context`. */
+function refused(file: ConfigFile, line: number | undefined, context: string, message: string): ConfigError {
+  const e = new ConfigError(message);
+  e.file = file.file;
+  e.line = line;
+  e.context = context;
   return e;
 }
 
@@ -179,17 +191,31 @@ function loadModule(ctx: Context, dir: string, files: ConfigFile[], steps: Modul
   const configPath = moduleConfigPath(steps);
 
   const vars: Record<string, unknown> = {};
+  const declared = new Map<string, { file: ConfigFile; body: Json }>();
   for (const v of labelled(files, "variable")) {
-    vars[v.name] = "default" in v.body ? placed(v.file, attributeLine(v.body, "default"), `variable "${v.name}"`, () => evaluate(v.body.default, { vars: {}, locals: {}, budget: ctx.budget })) : UNKNOWN;
+    const context = `variable "${v.name}"`;
+    const earlier = declared.get(v.name);
+    if (earlier) {
+      throw refused(v.file, blockLine(v.body), context, `Duplicate variable declaration: a variable named "${v.name}" was already declared at ${placeOf(earlier.file, blockLine(earlier.body))}. Variable names must be unique within a module`);
+    }
+    declared.set(v.name, v);
+    // A default is a constant: operators and templates, no references and no function calls (in JSON, a literal)
+    const constant = () => evaluate(v.body.default, { vars: {}, locals: {}, budget: ctx.budget, constant: true });
+    vars[v.name] = !("default" in v.body) ? UNKNOWN : v.file.json ? v.body.default : placed(v.file, attributeLine(v.body, "default"), context, constant);
   }
   Object.assign(vars, inputs);
+  // Values take their variable's type: a list given to a set(string) variable is a set (which for_each takes)
+  for (const [name, v] of declared) if ("type" in v.body && name in vars) vars[name] = convertToType(vars[name], v.body.type);
   const path = { module: relative(process.cwd(), dir) || ".", root: relative(process.cwd(), ctx.rootDir) || ".", cwd: "." };
-  const scope: Scope = { vars, locals: resolveLocals(files, vars, path, ctx.budget), path, budget: ctx.budget };
+  const locals = resolveLocals(files, vars, path, ctx.budget);
+  const scope: Scope = { vars, locals, path, budget: ctx.budget, declaredLocals: new Set(Object.keys(locals)) };
 
   for (const p of labelled(files, "provider")) {
     const alias = typeof p.body.alias === "string" ? p.body.alias : null;
     const local = alias ? `${p.name}.${alias}` : p.name;
-    const region = placed(p.file, attributeLine(p.body, "region"), `provider "${p.name}"`, () => evaluate(p.body.region, scope));
+    // OpenTofu's provider for_each: one configuration per element, each.key not known here
+    const providerScope = "for_each" in p.body ? { ...scope, each: { key: UNKNOWN, value: UNKNOWN } } : scope;
+    const region = placed(p.file, attributeLine(p.body, "region"), `provider "${p.name}"`, () => evaluate(p.body.region, providerScope));
     ctx.providers.set(configPath ? `${configPath}:${local}` : local, { region: typeof region === "string" ? region : null });
   }
 
@@ -205,6 +231,8 @@ function loadModule(ctx: Context, dir: string, files: ConfigFile[], steps: Modul
           throw new ConfigError(`Duplicate ${kind} "${block.type}" configuration: a ${block.type} ${kind} named "${block.name}" was already declared at ${placeOf(earlier.file, lineOf({ ...earlier, type: block.type, name: block.name }))}. Resource names must be unique per type in each module`);
         }
         seen.set(`${block.type}.${block.name}`, block);
+        // What Terraform checks of every block before it evaluates any, read by a rule or not
+        checkBlockReferences(block.file, block.body, scope);
         const instances = expand(block.body, scope);
         ctx.resourceCount += instances.length;
         ctx.budget.grow(instances.length);
@@ -235,7 +263,10 @@ function loadModule(ctx: Context, dir: string, files: ConfigFile[], steps: Modul
     }
   }
 
-  for (const o of labelled(files, "output")) mod.outputs.set(o.name, isExpression(o.body.value) ? referencesIn(o.body.value) : []);
+  for (const o of labelled(files, "output")) {
+    placed(o.file, blockLine(o.body), `output "${o.name}"`, () => checkBlockReferences(o.file, o.body, scope));
+    mod.outputs.set(o.name, isExpression(o.body.value) ? referencesIn(o.body.value) : []);
+  }
 
   for (const call of labelled(files, "module")) {
     const inputRefs = new Map<string, string[]>();
@@ -245,7 +276,13 @@ function loadModule(ctx: Context, dir: string, files: ConfigFile[], steps: Modul
       collectReferences(v, [], refs, 0);
       inputRefs.set(k, refs.flatMap((r) => r.refs));
     }
-    const source = typeof call.body.source === "string" ? call.body.source : "";
+    const context = `module "${call.name}"`;
+    if (typeof call.body.source !== "string") {
+      const line = attributeLine(call.body, "source") ?? blockLine(call.body) ?? call.file.lineOf?.("module", call.name, "");
+      const message = call.body.source === undefined ? 'Missing required argument: the argument "source" is required, but no definition was found' : `Invalid module source address: "source" must be a string, got ${JSON.stringify(call.body.source)}`;
+      throw refused(call.file, line, context, message);
+    }
+    const source = call.body.source;
     const key = [...steps.map((s) => s.name), call.name].join(".");
     const child = ctx.readModule(source, dir, key);
     if (child && (depth + 1 > MAX_MODULE_DEPTH || calledFrom.includes(child.dir) || child.dir === dir)) {
@@ -258,8 +295,8 @@ function loadModule(ctx: Context, dir: string, files: ConfigFile[], steps: Modul
       for (const refs of inputRefs.values()) for (const ref of refs) if (/^(data\.)?[a-z][a-z0-9]*_\w*\.[\w-]+$/.test(ref)) ctx.unreadModuleReferences.add(prefix + ref);
     }
     let childModule = emptyModule();
-    const context = `module "${call.name}"`;
     const callLine = blockLine(call.body) ?? call.file.lineOf?.("module", call.name, "");
+    placed(call.file, callLine, context, () => checkBlockReferences(call.file, call.body, scope));
     for (const instance of placed(call.file, callLine, context, () => expand(call.body, scope))) {
       const childInputs: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(call.body)) {
@@ -280,40 +317,56 @@ function loadModule(ctx: Context, dir: string, files: ConfigFile[], steps: Modul
   return mod;
 }
 
-/** Locals, resolved on demand in dependency order; a cycle or an unknown leaves the local unknown. */
+/**
+ * Locals, resolved on demand in dependency order. Terraform refuses a name defined twice in a module,
+ * a reference to a local that is not defined and a cycle; so does this.
+ */
 function resolveLocals(files: ConfigFile[], vars: Record<string, unknown>, path: Scope["path"], budget: Budget): Record<string, unknown> {
-  const raw: Record<string, unknown> = {};
-  const definedIn: Record<string, { file: ConfigFile; body: Json }> = {};
+  const raw = new Map<string, { value: unknown; file: ConfigFile; body: Json }>();
   for (const file of files) {
     for (const block of asList(file.doc.locals)) {
       if (!isObject(block)) continue;
-      Object.assign(raw, block);
-      for (const name of Object.keys(block)) definedIn[name] = { file, body: block };
+      for (const [name, value] of Object.entries(block)) {
+        const earlier = raw.get(name);
+        if (earlier) {
+          throw refused(file, attributeLine(block, name), "locals", `Duplicate local value definition: a local value named "${name}" was already defined at ${placeOf(earlier.file, attributeLine(earlier.body, name))}. Local value names must be unique within a module`);
+        }
+        raw.set(name, { value, file, body: block });
+      }
     }
   }
   const locals: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-  const resolving = new Set<string>();
+  const declaredLocals = new Set(raw.keys());
+  const resolving: string[] = [];
   const local = (name: string): unknown => {
     if (name in locals) return locals[name];
-    if (!Object.prototype.hasOwnProperty.call(raw, name) || resolving.has(name)) return UNKNOWN;
-    resolving.add(name);
-    const { file, body } = definedIn[name];
+    const definition = raw.get(name);
+    if (!definition) throw new ConfigError(`Reference to undeclared local value: a local value with the name "${name}" has not been declared`);
+    const cycle = resolving.indexOf(name);
+    if (cycle >= 0) {
+      throw new ConfigError(
+        cycle === resolving.length - 1
+          ? `Self-referencing local value: local.${name} cannot use its own result as part of its expression`
+          : `Cycle: ${[...resolving.slice(cycle), name].map((n) => `local.${n}`).join(" -> ")}: local values that refer to one another in a circle`,
+      );
+    }
+    resolving.push(name);
     let value: unknown;
     try {
-      value = placed(file, attributeLine(body, name), "locals", () => placedAttribute(body, name, name, () => evaluate(raw[name], { vars, locals, local, path, budget })));
+      value = placed(definition.file, attributeLine(definition.body, name), "locals", () => placedAttribute(definition.body, name, name, () => evaluate(definition.value, { vars, locals, local, path, budget, declaredLocals })));
     } finally {
-      resolving.delete(name);
+      resolving.pop();
     }
     locals[name] = value;
     return value;
   };
-  for (const name of Object.keys(raw)) local(name);
+  for (const name of raw.keys()) local(name);
   return locals;
 }
 
 interface Instance {
   key: Key | null;
-  each?: { key: string | number; value: unknown };
+  each?: { key: unknown; value: unknown };
   count?: number;
   /** count/for_each not known before apply: the resource may not exist. */
   conditional?: boolean;
@@ -325,27 +378,76 @@ function instanceScope(scope: Scope, instance: Instance): Scope {
 
 /**
  * The instances of a resource or module by its `count` or `for_each`: none when they evaluate to 0
- * or an empty collection; one conditional instance when they are not known before apply.
+ * or an empty collection; one conditional instance when they are not known before apply. A value
+ * Terraform refuses (a negative count, a for_each that is a number or a list…) is a ConfigError.
  */
 function expand(body: Json, scope: Scope): Instance[] {
+  if ("for_each" in body && "count" in body) {
+    throw placedIn(body, "count", new ConfigError('Invalid combination of "count" and "for_each": the "count" and "for_each" meta-arguments are mutually exclusive, only one should be used'));
+  }
   if ("for_each" in body) {
-    const value = evaluate(body.for_each, scope);
-    if (Array.isArray(value) && !containsUnknown(value) && value.every((v) => typeof v === "string")) {
-      return [...new Set(value as string[])].sort().map((k) => ({ key: k, each: { key: k, value: k } }));
-    }
+    const value = placedAttribute(body, "for_each", "for_each", () => evaluate(body.for_each, scope));
+    const invalid = (why: string) => placedIn(body, "for_each", new ConfigError(`Invalid for_each argument: ${why}`));
+    // Not known before apply: the resource may or may not exist, and each.key is not known either.
+    const unknown = [{ key: null, conditional: true, each: { key: UNKNOWN, value: UNKNOWN } }];
+    if (isUnknown(value)) return unknown;
+    if (value === null) throw invalid("the given for_each argument value is null; a map, or set of strings, is allowed");
     // A map's keys are known even where its values (resources) are not.
     if (isObject(value)) return Object.keys(value).sort().map((k) => ({ key: k, each: { key: k, value: value[k] } }));
-    return [{ key: null, conditional: true }];
+    if (Array.isArray(value)) {
+      if (containsUnknown(value)) return unknown;
+      if (isSet(value)) {
+        if (value.some((v) => v === null)) throw invalid("for_each sets must not contain null values");
+        const other = value.find((v) => typeof v !== "string");
+        if (other !== undefined) throw invalid(`for_each supports maps and sets of strings, but you have provided a set containing type ${typeName(other)}`);
+        return (value as string[]).map((k) => ({ key: k, each: { key: k, value: k } }));
+      }
+      // An empty list is taken for an empty set: `c ? toset(x) : []` is a set to Terraform (it unifies
+      // the two results' types), where the evaluator sees only the branch taken.
+      if (value.length === 0) return [];
+      throw invalid(`the "for_each" argument must be a map, or set of strings, and you have provided a value of type list or tuple; convert it with toset() (for a list of strings) or a for expression (for a list of objects)`);
+    }
+    throw invalid(`the "for_each" argument must be a map, or set of strings, and you have provided a value of type ${typeName(value)}`);
   }
   if ("count" in body) {
-    const n = evaluate(body.count, scope);
-    if (typeof n === "number" && Number.isInteger(n) && n >= 0) {
-      scope.budget?.grow(n);
-      return Array.from({ length: n }, (_, i) => ({ key: i, count: i }));
+    const value = placedAttribute(body, "count", "count", () => evaluate(body.count, scope));
+    if (isUnknown(value)) return [{ key: 0, count: 0, conditional: true }];
+    const invalid = (why: string) => placedIn(body, "count", new ConfigError(`Invalid count argument: ${why}`));
+    if (value === null) throw invalid("the given count argument value is null; an integer is required");
+    let n: number;
+    try {
+      n = toNum(value);
+    } catch {
+      throw invalid(`a number is required, got ${typeof value === "string" ? JSON.stringify(value) : typeName(value)}`);
     }
-    return [{ key: 0, count: 0, conditional: true }];
+    if (!Number.isInteger(n)) throw invalid(`the given count value ${typeof value === "string" ? JSON.stringify(value) : String(value)} is not a whole number`);
+    if (n < 0) throw invalid(`the given count value ${n} is negative; it must be greater than or equal to zero`);
+    scope.budget?.grow(n);
+    return Array.from({ length: n }, (_, i) => ({ key: i, count: i }));
   }
   return [{ key: null }];
+}
+
+/** checkReferences over each argument of a block, with `each` and `count` where its for_each or count gives them. */
+function checkBlockReferences(file: ConfigFile, body: Json, scope: Scope): void {
+  const forEach = "for_each" in body;
+  const counted = "count" in body;
+  const blockScope = forEach || counted ? { ...scope, each: forEach ? { key: UNKNOWN, value: UNKNOWN } : undefined, count: counted ? 0 : undefined } : scope;
+  for (const k of Object.keys(body)) {
+    if (k === "//") continue;
+    try {
+      checkReferences(body[k], blockScope, !file.json);
+    } catch (e) {
+      throw placedError(e, body, k, k);
+    }
+  }
+}
+
+/** A ConfigError at the line of `body`'s attribute `key`, naming it. */
+function placedIn(body: Json, key: string, e: ConfigError): ConfigError {
+  e.line ??= attributeLine(body, key);
+  e.attribute ??= key;
+  return e;
 }
 
 function makeResource(block: { file: ConfigFile; type: string; name: string; body: Json }, mode: "managed" | "data", module: string, instance: Instance, scope: Scope): ModelResource {

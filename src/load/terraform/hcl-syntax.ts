@@ -114,16 +114,32 @@ type Tok = { t: "num" | "ident" | "op" | "str" | "eof"; v: string; pos: number; 
 
 const OPS = ["...", "&&", "||", "==", "!=", "<=", ">=", "=>", "[*]", ".*", "+", "-", "*", "/", "%", "<", ">", "!", "?", ":", ".", ",", "(", ")", "[", "]", "{", "}", "=", "~"];
 
+const INVALID_ENCODING = "Invalid character encoding: all input files must be UTF-8 encoded (bytes that are not UTF-8 are allowed in comments only)";
+
 class Lexer {
   pos = 0;
   /** Nesting depth of the parser using this lexer: a string's templates nest inside it. */
   depth: () => number = () => 0;
+  /** Offsets of characters that stand for bytes that are not UTF-8 (json-file.ts's invalidUtf8Offsets). */
+  invalid: number[] = [];
   constructor(readonly src: string) {}
 
   next(): Tok {
     const start = this.pos;
     try {
-      return this.read();
+      const tok = this.read();
+      // Terraform reads such bytes in a comment, and refuses them in any token (a string's text here)
+      if (this.invalid.length && tok.t !== "eof") {
+        let lo = 0;
+        let hi = this.invalid.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (this.invalid[mid] < tok.pos) lo = mid + 1;
+          else hi = mid;
+        }
+        if (lo < this.invalid.length && this.invalid[lo] < this.pos) throw Object.assign(new SyntaxError(INVALID_ENCODING), { pos: this.invalid[lo] });
+      }
+      return tok;
     } catch (e) {
       if (e instanceof SyntaxError && e.pos === undefined) e.pos = start + (/^\s*/.exec(this.src.slice(start, start + 1000))?.[0].length ?? 0);
       throw e;
@@ -176,6 +192,7 @@ class Lexer {
         return { t: "op", v: op, pos };
       }
     }
+    if (this.invalid.includes(pos)) throw new SyntaxError(INVALID_ENCODING);
     throw new SyntaxError(`unexpected character ${JSON.stringify(ch)}`);
   }
 
@@ -309,8 +326,9 @@ class Parser {
   private tok: Tok;
   private depth: number;
 
-  constructor(src: string, start: number, depth: number) {
+  constructor(src: string, start: number, depth: number, invalidUtf8: number[] = []) {
     this.lex = new Lexer(src);
+    this.lex.invalid = invalidUtf8;
     this.lex.pos = start;
     this.lex.depth = () => this.depth;
     this.depth = depth;
@@ -765,8 +783,8 @@ type Json = Record<string, unknown>;
  * `kind.label1.label2 = [body]` for blocks, literal attribute values as JSON, any other expression
  * as a `${...}` string and templates as template strings. Errors carry the offset.
  */
-export function parseConfigText(text: string): Json {
-  const p = new Parser(text, 0, 0);
+export function parseConfigText(text: string, invalidUtf8: number[] = []): Json {
+  const p = new Parser(text, 0, 0, invalidUtf8);
   try {
     const body = p.body(-1);
     return body;

@@ -9,9 +9,11 @@ import { join, relative, resolve } from "node:path";
 import { InputError } from "../../errors";
 import { setOwn } from "../../own-property";
 import type { LoadedInput } from "../../model";
-import { blocksAsArrays, configurationToModel, type ConfigFile, type ModuleReader } from "./documents";
-import { lineAt, parseConfigText, SyntaxError as HclSyntaxError } from "./hcl-syntax";
-import { parseJson, readTextFile } from "../json-file";
+import { blocksAsArrays, configInputError, configurationToModel, type ConfigFile, type ModuleReader } from "./documents";
+import { attributeLine, lineAt, parseConfigText, SyntaxError as HclSyntaxError } from "./hcl-syntax";
+import { decodeText, invalidUtf8Offsets, lineOf, parseJson, readInputBytes, readTextFile } from "../json-file";
+import { evaluate } from "./expressions";
+import { ConfigError } from "./values";
 import { isDirectory } from "../read-file";
 import { scanTfText, type BlockHeader } from "../block-locations";
 import { parseIgnoreMetadata } from "../../suppressions";
@@ -90,8 +92,14 @@ function readModuleFiles(dir: string): ConfigFile[] {
     const path = join(dir, name);
     const file = shown(path);
     assertRegularFile(path, file);
-    const text = readTextFile(path, { allowEmpty: true });
-    return name.endsWith(".tf.json") ? jsonFile(file, text) : hclFile(file, text);
+    const bytes = readInputBytes(path);
+    const text = decodeText(path, bytes, { allowEmpty: true });
+    const invalid = invalidUtf8Offsets(bytes, text);
+    if (name.endsWith(".tf.json")) {
+      if (invalid.length) throw new InputError(`${file}:${lineOf(text, invalid[0])}`, "Invalid character encoding: all input files must be UTF-8 encoded");
+      return jsonFile(file, text);
+    }
+    return hclFile(file, text, invalid);
   });
 }
 
@@ -110,8 +118,8 @@ function assertRegularFile(path: string, file: string): void {
   if (!st.isFile()) throw new InputError(file, "is not a regular file (a FIFO, socket or device)");
 }
 
-function hclFile(file: string, text: string): ConfigFile {
-  const doc = parseHcl(file, text);
+function hclFile(file: string, text: string, invalidUtf8: number[] = []): ConfigFile {
+  const doc = parseHcl(file, text, invalidUtf8);
   const headers = new Map<string, BlockHeader>();
   for (const h of scanTfText(text, file).headers) if (!headers.has(`${h.kind}|${h.type}|${h.name}`)) headers.set(`${h.kind}|${h.type}|${h.name}`, h);
   return {
@@ -122,9 +130,9 @@ function hclFile(file: string, text: string): ConfigFile {
   };
 }
 
-export function parseHcl(file: string, text: string): Json {
+export function parseHcl(file: string, text: string, invalidUtf8: number[] = []): Json {
   try {
-    return parseConfigText(text);
+    return parseConfigText(text, invalidUtf8);
   } catch (e) {
     if (!(e instanceof HclSyntaxError)) throw e;
     throw new InputError(`${file}:${lineAt(text, e.pos ?? 0)}`, `${e.message} (not valid HCL)`);
@@ -139,6 +147,7 @@ function jsonFile(file: string, text: string): ConfigFile {
   return {
     file,
     doc: normalizeJsonSyntax(doc as Json),
+    json: true,
     lineOf,
     suppressionsOf: (kind, type, name) => {
       const line = lineOf(kind, type, name);
@@ -177,7 +186,11 @@ function jsonLines(text: string): (kind: string, type: string, name: string) => 
   };
 }
 
-/** terraform.tfvars and *.auto.tfvars (HCL or JSON), in Terraform's order: later files win. */
+/**
+ * terraform.tfvars and *.auto.tfvars (HCL or JSON), in Terraform's order: later files win. An HCL
+ * value is an expression of constants (operators, templates, `for`), evaluated here; a reference or
+ * a function call there is Terraform's "Variables not allowed" / "Function calls not allowed".
+ */
 function readTfvars(dir: string): Record<string, unknown> {
   const names = readdirSync(dir);
   const ordered = [
@@ -187,11 +200,25 @@ function readTfvars(dir: string): Record<string, unknown> {
   const vars: Record<string, unknown> = {};
   for (const name of ordered) {
     const path = join(dir, name);
+    const file = shown(path);
     const json = name.endsWith(".json");
+    const bytes = readInputBytes(path);
     // An empty variables file sets nothing (Terraform reads it so); empty JSON is not JSON
-    const text = readTextFile(path, { allowEmpty: !json, expected: "a JSON object of variable values" });
-    const doc = json ? parseJson(path, text) : parseHcl(path, text);
-    if (doc && typeof doc === "object") Object.assign(vars, doc);
+    const text = decodeText(file, bytes, { allowEmpty: !json, expected: "a JSON object of variable values" });
+    const invalid = invalidUtf8Offsets(bytes, text);
+    if (json && invalid.length) throw new InputError(`${file}:${lineOf(text, invalid[0])}`, "Invalid character encoding: all input files must be UTF-8 encoded");
+    const doc = json ? parseJson(file, text) : parseHcl(file, text, invalid);
+    if (!doc || typeof doc !== "object" || Array.isArray(doc)) continue;
+    for (const [k, v] of Object.entries(doc)) {
+      try {
+        setOwn(vars, k, json ? v : evaluate(v, { vars: {}, locals: {}, constant: true }));
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        e.file = file;
+        e.line = attributeLine(doc, k);
+        throw configInputError(e, file);
+      }
+    }
   }
   return vars;
 }
