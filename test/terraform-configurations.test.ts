@@ -403,6 +403,36 @@ describe("long chains in expressions: bounded where the syntax tree is built, on
   });
 });
 
+describe("Terraform JSON syntax (.tf.json, cdk.tf.json) of the wrong shape: one line naming the field", function () {
+  this.timeout(60000);
+  const cdk = (doc: unknown) => join(tfDir({ "cdk.tf.json": typeof doc === "string" ? doc : JSON.stringify(doc) }), "cdk.tf.json");
+  const refuses = (path: string, pattern: RegExp) => {
+    const r = runCli(["check", path]);
+    assert.equal(r.status, 2, r.stderr + r.stdout);
+    assert.equal(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
+    assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
+    assert.match(r.stderr.trimEnd(), pattern);
+  };
+
+  it("resources by type that are a string, resource that is a string or null, a body that is a string or a number", () => {
+    refuses(cdk({ resource: { aws_wafv2_web_acl: "oops" } }), /cdk\.tf\.json: resource\.aws_wafv2_web_acl: Incorrect JSON value type: .*got a string$/);
+    refuses(cdk({ resource: "x" }), /cdk\.tf\.json: resource: Incorrect JSON value type: .*got a string$/);
+    refuses(cdk({ resource: null }), /cdk\.tf\.json: resource: Missing block label/);
+    refuses(cdk({ resource: { aws_wafv2_web_acl: { a: "x" } } }), /cdk\.tf\.json: resource\.aws_wafv2_web_acl\.a: Incorrect JSON value type: .*got a string$/);
+    refuses(cdk({ resource: { aws_wafv2_web_acl: { a: 5 } } }), /cdk\.tf\.json: resource\.aws_wafv2_web_acl\.a: Incorrect JSON value type: .*got a number$/);
+    refuses(cdk({ terraform: {}, data: { aws_wafv2_web_acl: { a: [1] } } }), /cdk\.tf\.json: data\.aws_wafv2_web_acl\.a: Incorrect JSON value type/);
+    refuses(cdk({ terraform: {}, locals: "x" }), /cdk\.tf\.json: locals: Incorrect JSON value type/);
+    refuses(tfDir({ "main.tf.json": JSON.stringify({ resource: { aws_iam_role: "oops" } }) }), /main\.tf\.json: resource\.aws_iam_role: Incorrect JSON value type/);
+  });
+
+  it("a body that is null declares no resource, as Terraform reads it; an array of one body is one resource", () => {
+    const r = runCli(["check", cdk({ resource: { aws_wafv2_web_acl: { a: null, b: [{ name: "b", scope: "REGIONAL" }] } } }), "--format", "json", "--fail-on", "never"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual((JSON.parse(r.stdout) as { findings: Array<{ address: string }> }).findings.map((f) => f.address), ["aws_wafv2_web_acl.b"]);
+  });
+
+});
+
 describe("empty files say what that file should hold", function () {
   this.timeout(60000);
   const refuses = (path: string, pattern: RegExp) => {

@@ -72,7 +72,7 @@ function loadStack(file: string, keepTypes: ReadonlySet<string>) {
 export function stackDocumentToModel(raw: Json, file: string, keepTypes: ReadonlySet<string>) {
   const configFile: ConfigFile = {
     file,
-    doc: normalizeJsonSyntax(raw),
+    doc: normalizeJsonSyntax(raw, file),
     json: true,
     constructOf: (type, name) => constructPath(bodyOf(raw, "resource", type, name)),
     suppressionsOf: (kind, type, name) => {

@@ -146,7 +146,7 @@ function jsonFile(file: string, text: string): ConfigFile {
   const lineOf = jsonLines(text);
   return {
     file,
-    doc: normalizeJsonSyntax(doc as Json),
+    doc: normalizeJsonSyntax(doc as Json, file),
     json: true,
     lineOf,
     suppressionsOf: (kind, type, name) => {
@@ -156,21 +156,63 @@ function jsonFile(file: string, text: string): ConfigFile {
   };
 }
 
-/** Terraform JSON syntax: `resource.type.name` is an object body with blocks as objects. */
-export function normalizeJsonSyntax(doc: Json): Json {
+/**
+ * Terraform JSON syntax: `resource.type.name` is an object body with blocks as objects. Each block
+ * kind is checked as Terraform checks it, so that a value of the wrong JSON type is an error naming
+ * it (`resource.aws_x.y`), not blocks dropped without a word: the labels of `resource`, `data`,
+ * `variable`, `module`, `output` and `provider` are objects (or arrays of objects), and a body an
+ * object, an array of objects (one block each) or null (no block).
+ */
+export function normalizeJsonSyntax(doc: Json, file: string): Json {
   const out: Json = { ...doc };
-  for (const kind of ["resource", "data"]) {
-    const section = doc[kind];
-    if (typeof section !== "object" || section === null) continue;
+  for (const [kind, labels] of BLOCK_LABELS) {
+    if (!(kind in doc)) continue;
+    const found = jsonBlocks(doc[kind], kind, labels, kind, file);
+    if (kind !== "resource" && kind !== "data") continue; // read as written (documents.ts takes a list or an object)
     const types: Json = {};
-    for (const [type, byName] of Object.entries(section as Json)) {
-      const names: Json = {};
-      for (const [name, body] of Object.entries((byName ?? {}) as Json)) {
-        setOwn(names, name, (Array.isArray(body) ? body : [body]).map((b) => blocksAsArrays(b)));
-      }
-      setOwn(types, type, names);
+    for (const { labels: [type, name], body } of found) {
+      if (!Object.prototype.hasOwnProperty.call(types, type)) setOwn(types, type, {});
+      const names = types[type] as Json;
+      if (!Object.prototype.hasOwnProperty.call(names, name)) setOwn(names, name, []);
+      (names[name] as unknown[]).push(blocksAsArrays(body));
     }
     out[kind] = types;
+  }
+  return out;
+}
+
+/** Block kinds and how many labels each has. */
+const BLOCK_LABELS: Array<[string, number]> = [["resource", 2], ["data", 2], ["variable", 1], ["module", 1], ["output", 1], ["provider", 1], ["locals", 0]];
+
+function jsonType(value: unknown): string {
+  return value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+/** The blocks under `value`, `labels` labels deep, at `path` (`resource.aws_x`) in `file`. */
+function jsonBlocks(value: unknown, kind: string, labels: number, path: string, file: string): Array<{ labels: string[]; body: Json }> {
+  if (labels === 0) {
+    // A body: an object, an array of them (one block each), or null (no block)
+    if (value === null) return [];
+    const bodies = Array.isArray(value) ? value : [value];
+    return bodies.map((body) => {
+      if (body === null) return { labels: [], body: {} };
+      if (typeof body !== "object" || Array.isArray(body)) {
+        throw new InputError(file, `${path}: Incorrect JSON value type: a JSON object, or an array of objects, is required here, representing the contents of one or more "${kind}" blocks; got ${jsonType(body)}`);
+      }
+      return { labels: [], body: body as Json };
+    });
+  }
+  const what = labels === 2 ? "type" : "name";
+  if (value === null) throw new InputError(file, `${path}: Missing block label: at least one object property is required, whose name represents the ${kind} block's ${what}`);
+  const objects = Array.isArray(value) ? value : [value];
+  const out: Array<{ labels: string[]; body: Json }> = [];
+  for (const object of objects) {
+    if (typeof object !== "object" || object === null || Array.isArray(object)) {
+      throw new InputError(file, `${path}: Incorrect JSON value type: a JSON object, or an array of objects, is required here, to give the ${kind} blocks' ${what} labels; got ${jsonType(object)}`);
+    }
+    for (const [label, inner] of Object.entries(object)) {
+      for (const block of jsonBlocks(inner, kind, labels - 1, `${path}.${label}`, file)) out.push({ labels: [label, ...block.labels], body: block.body });
+    }
   }
   return out;
 }
