@@ -197,6 +197,11 @@ resource "aws_wafv2_ip_set" "s" {
     assert.deepEqual(model.resources[0].values.addresses, ["10.0.0.1", "10.0.1.1", "10.0.0.2", "10.0.1.2"]);
     assert.deepEqual(model.resources[0].values.tags, { a: "first", b: "n1" });
   });
+
+  it("a .tf.json variable's default is a literal, as Terraform reads JSON syntax", () => {
+    const dir = tfDir({ "main.tf.json": JSON.stringify({ variable: { v: { default: "a-${1 + 1}" } }, resource: { aws_wafv2_ip_set: { s: { name: "${var.v}" } } } }) });
+    assert.equal(loadInput(dir).model.resources[0].values.name, "a-${1 + 1}");
+  });
 });
 
 describe(".tf directories that Terraform would refuse: one clear line, exit 2", function () {
@@ -251,6 +256,51 @@ describe(".tf directories that Terraform would refuse: one clear line, exit 2", 
     refuses(tfDir({ "main.tf": `locals {\n  x = [for a in range(1000) : [for b in range(1000) : [for c in range(1000) : c]]]\n}\n${ACL()}` }), /expression evaluation takes more than|build more than/);
   });
 
+  it("a resource declared twice: the error is at the second declaration, naming the first", () => {
+    const acl = (name: string) => `resource "aws_wafv2_web_acl" "a" {\n  name  = "${name}"\n  scope = "REGIONAL"\n}\n`;
+    refuses(tfDir({ "main.tf": `# one\n\n${acl("x")}\n\n${acl("y")}` }), /main\.tf:9: Duplicate resource "aws_wafv2_web_acl" configuration: a aws_wafv2_web_acl resource named "a" was already declared at .*main\.tf:3\./);
+    refuses(tfDir({ "a.tf": acl("x"), "b.tf": `\n${acl("y")}` }), /b\.tf:2: Duplicate resource .* already declared at .*a\.tf:1\./);
+  });
+
+  it("a duplicate of a type no rule reads (aws_iam_role), in .tf and in cdk.tf.json", () => {
+    refuses(tfDir({ "main.tf": `resource "aws_iam_role" "a" {\n  name = "x"\n}\nresource "aws_iam_role" "a" {\n  name = "y"\n}\n` }), /main\.tf:4: Duplicate resource "aws_iam_role" configuration/);
+    const cdk = join(tfDir({ "cdk.tf.json": JSON.stringify({ terraform: {}, resource: { aws_iam_role: { a: [{ name: "x" }, { name: "y" }] } } }) }), "cdk.tf.json");
+    refuses(cdk, /cdk\.tf\.json: Duplicate resource "aws_iam_role" configuration/);
+  });
+
+  it("a call to a function that does not exist, in an argument a rule reads, is refused rather than read as unknown", () => {
+    refuses(tfDir({ "main.tf": ACL().replace('name  = "api"', 'name  = nosuchfn("api")') }), /main\.tf:4: Call to unknown function: there is no function named "nosuchfn" \(in resource "aws_wafv2_web_acl" "api", name\)\n$/);
+  });
+
+  it("values known only at apply stay unknown: a for_each over a resource's attribute (each.key in the body), a count from its length", () => {
+    const dir = tfDir({
+      "main.tf": `resource "aws_wafv2_ip_set" "each" {
+  for_each = toset(aws_ssm_parameter.list.insecure_value)
+  name     = "ip-\${each.key}"
+}
+resource "aws_wafv2_ip_set" "counted" {
+  count = length(aws_ssm_parameter.list.insecure_value)
+  name  = "ip-\${count.index}"
+}
+module "m" {
+  source   = "./m"
+  for_each = aws_ssm_parameter.map.value
+  name     = each.key
+}
+`,
+      "m/main.tf": `variable "name" {}\nresource "aws_wafv2_ip_set" "child" {\n  name = var.name\n}\n`,
+    });
+    const { model } = loadInput(dir);
+    assert.deepEqual(
+      model.resources.map((r) => [r.address, r.conditional, r.values.name ?? null]),
+      [
+        ["aws_wafv2_ip_set.each", true, null],
+        ["aws_wafv2_ip_set.counted[0]", true, "ip-0"],
+        ["module.m.aws_wafv2_ip_set.child", true, null],
+      ],
+    );
+  });
+
   it("an InputError, not a crash, from the loader API too", () => {
     assert.throws(() => loadInput(tfDir({ "main.tf": `module "self" {\n  source = "./"\n}\n` })), InputError);
   });
@@ -272,7 +322,7 @@ describe(".tf files nested deeply or enormous: bounded, never a stack overflow",
     it(`${what}: exit 2 with one line naming the file and line`, () => {
       const r = one(text);
       assert.equal(r.status, 2, r.stderr);
-      assert.match(r.stderr, /^wafguard: .*main\.tf:\d+: (expression|blocks) nested too deeply \(not valid HCL\)\n$/);
+      assert.match(r.stderr, /^wafguard: .*main\.tf:\d+: (expression|blocks) nested too deeply \(more than 500 levels\) \(not valid HCL\)\n$/);
     });
   }
 
@@ -288,6 +338,122 @@ describe(".tf files nested deeply or enormous: bounded, never a stack overflow",
     const r = one(lines.join("\n"));
     assert.equal(r.status, 2);
     assert.match(r.stderr, /main\.tf:25002: unexpected "=" \(not valid HCL\)/);
+  });
+});
+
+describe("long chains in expressions: bounded where the syntax tree is built, one line with the file and line", function () {
+  this.timeout(60000);
+  const LONG = 5000;
+  const oneLine = (r: { status: number | null; stderr: string; stdout: string }, pattern: RegExp) => {
+    assert.equal(r.status, 2, r.stderr + r.stdout.slice(0, 300));
+    assert.equal(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
+    assert.doesNotMatch(r.stderr, /internal error|Maximum call stack|\n\s+at /);
+    assert.match(r.stderr.trimEnd(), pattern);
+  };
+  const chains: Array<[string, string]> = [
+    [`${LONG} terms of +`, `locals {\n  x = ${Array(LONG).fill("1").join(" + ")}\n}\n`],
+    [`${LONG} attribute steps`, `locals {\n  y = {}\n  x = local.y${".a".repeat(LONG)}\n}\n`],
+    [`${LONG} index steps`, `locals {\n  y = []\n  x = local.y${"[0]".repeat(LONG)}\n}\n`],
+    [`a heredoc of ${LONG} nested %{if}`, `locals {\n  x = <<EOT\n${"%{if true}".repeat(LONG)}x${"%{endif}".repeat(LONG)}\nEOT\n}\n`],
+    [`${LONG} || in a resource argument`, `resource "aws_wafv2_ip_set" "s" {\n  name = ${Array(LONG).fill("true").join(" || ")} ? "a" : "b"\n}\n${ACL()}`],
+  ];
+  for (const [what, text] of chains) {
+    it(`${what}: exit 2, "expression nested too deeply" at its line`, () => {
+      oneLine(runCli(["check", tfDir({ "main.tf": text })]), /^wafguard: .*main\.tf:[23]: expression nested too deeply \(more than 500 levels\) \(not valid HCL\)$/);
+    });
+  }
+
+  it("the same in a .tf.json string and a cdk.tf.json string (\"${1 + 1 + …}\")", () => {
+    const expr = `\${${Array(LONG).fill("1").join(" + ")}}`;
+    const tfJson = tfDir({ "main.tf.json": JSON.stringify({ resource: { aws_wafv2_web_acl: { a: { name: expr, scope: "REGIONAL" } } } }) });
+    oneLine(runCli(["check", tfJson]), /main\.tf\.json: expression nested too deeply \(more than 500 levels\) \(in resource "aws_wafv2_web_acl" "a", name\)$/);
+    const cdk = join(tfDir({ "cdk.tf.json": JSON.stringify({ terraform: {}, resource: { aws_wafv2_ip_set: { s: { name: expr } } } }) }), "cdk.tf.json");
+    oneLine(runCli(["check", cdk]), /cdk\.tf\.json: expression nested too deeply \(more than 500 levels\) \(in resource "aws_wafv2_ip_set" "s", name\)$/);
+  });
+
+  it('other syntax errors in a JSON string, an unterminated interpolation ("${") among them, are refused too, naming the argument', () => {
+    const cdk = (doc: unknown) => join(tfDir({ "cdk.tf.json": JSON.stringify(doc) }), "cdk.tf.json");
+    oneLine(runCli(["check", cdk({ resource: { aws_wafv2_web_acl: { a: { name: "${", scope: "REGIONAL" } } } })]), /cdk\.tf\.json: invalid expression: expression ends too early \(in resource "aws_wafv2_web_acl" "a", name\)$/);
+    oneLine(runCli(["check", cdk({ resource: { aws_iam_role: { r: { name: "${nosuch(}" } } } })]), /cdk\.tf\.json: invalid expression: .* \(in resource "aws_iam_role" "r", name\)$/);
+  });
+
+  it("the same through wafguard model and wafguard logs --source", () => {
+    const dir = tfDir({ "main.tf": chains[0][1] });
+    oneLine(runCli(["model", dir]), /main\.tf:2: expression nested too deeply/);
+    oneLine(runCli(["logs", join(__dirname, "..", "..", "examples", "logs", "waf-logs"), "--source", dir]), /main\.tf:2: expression nested too deeply/);
+  });
+
+  it("400 terms still evaluate, and so does a chain of 100 locals", () => {
+    const sum = Array(400).fill("1").join(" + ");
+    const chain = Array.from({ length: 100 }, (_, i) => `  l${i} = local.l${i + 1}\n`).join("");
+    const dir = tfDir({ "main.tf": `locals {\n  n = ${sum}\n${chain}  l100 = "end"\n}\nresource "aws_wafv2_ip_set" "s" {\n  name = "n-\${local.n}-\${local.l0}"\n}\n` });
+    assert.equal(loadInput(dir).model.resources.find((r) => r.type === "aws_wafv2_ip_set")?.values.name, "n-400-end");
+  });
+
+  it("a chain of 3,000 locals, each reading the next: exit 2 at the local where the bound is reached", () => {
+    const chain = Array.from({ length: 3000 }, (_, i) => `  l${i} = local.l${i + 1}\n`).join("");
+    const dir = tfDir({ "main.tf": `locals {\n${chain}  l3000 = 1\n}\n${ACL()}` });
+    oneLine(runCli(["check", dir]), /main\.tf:\d+: expressions nested too deeply: local values that read other local values, more than 1000 levels .* \(in locals, l\d+\)$/);
+  });
+
+  it("a resource with 300 levels of nested blocks: exit 2, blocks nested too deeply", () => {
+    let body = "x = 1";
+    for (let i = 0; i < 300; i++) body = `b${i} {\n${body}\n}`;
+    oneLine(runCli(["check", tfDir({ "main.tf": `resource "aws_wafv2_web_acl" "a" {\n${body}\n}\n` })]), /main\.tf:\d+: blocks nested more than 128 levels deep in one resource/);
+  });
+});
+
+describe("Terraform JSON syntax (.tf.json, cdk.tf.json) of the wrong shape: one line naming the field", function () {
+  this.timeout(60000);
+  const cdk = (doc: unknown) => join(tfDir({ "cdk.tf.json": typeof doc === "string" ? doc : JSON.stringify(doc) }), "cdk.tf.json");
+  const refuses = (path: string, pattern: RegExp) => {
+    const r = runCli(["check", path]);
+    assert.equal(r.status, 2, r.stderr + r.stdout);
+    assert.equal(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
+    assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
+    assert.match(r.stderr.trimEnd(), pattern);
+  };
+
+  it("resources by type that are a string, resource that is a string or null, a body that is a string or a number", () => {
+    refuses(cdk({ resource: { aws_wafv2_web_acl: "oops" } }), /cdk\.tf\.json: resource\.aws_wafv2_web_acl: Incorrect JSON value type: .*got a string$/);
+    refuses(cdk({ resource: "x" }), /cdk\.tf\.json: resource: Incorrect JSON value type: .*got a string$/);
+    refuses(cdk({ resource: null }), /cdk\.tf\.json: resource: Missing block label/);
+    refuses(cdk({ resource: { aws_wafv2_web_acl: { a: "x" } } }), /cdk\.tf\.json: resource\.aws_wafv2_web_acl\.a: Incorrect JSON value type: .*got a string$/);
+    refuses(cdk({ resource: { aws_wafv2_web_acl: { a: 5 } } }), /cdk\.tf\.json: resource\.aws_wafv2_web_acl\.a: Incorrect JSON value type: .*got a number$/);
+    refuses(cdk({ terraform: {}, data: { aws_wafv2_web_acl: { a: [1] } } }), /cdk\.tf\.json: data\.aws_wafv2_web_acl\.a: Incorrect JSON value type/);
+    refuses(cdk({ terraform: {}, locals: "x" }), /cdk\.tf\.json: locals: Incorrect JSON value type/);
+    refuses(tfDir({ "main.tf.json": JSON.stringify({ resource: { aws_iam_role: "oops" } }) }), /main\.tf\.json: resource\.aws_iam_role: Incorrect JSON value type/);
+  });
+
+  it("a body that is null declares no resource, as Terraform reads it; an array of one body is one resource", () => {
+    const r = runCli(["check", cdk({ resource: { aws_wafv2_web_acl: { a: null, b: [{ name: "b", scope: "REGIONAL" }] } } }), "--format", "json", "--fail-on", "never"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual((JSON.parse(r.stdout) as { findings: Array<{ address: string }> }).findings.map((f) => f.address), ["aws_wafv2_web_acl.b"]);
+  });
+
+});
+
+describe("empty files say what that file should hold", function () {
+  this.timeout(60000);
+  const refuses = (path: string, pattern: RegExp) => {
+    const r = runCli(["check", path]);
+    assert.equal(r.status, 2, r.stderr + r.stdout);
+    assert.equal(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
+    assert.match(r.stderr.trimEnd(), pattern);
+    assert.doesNotMatch(r.stderr, /terraform show -json/);
+  };
+  const cdk = (text: string) => join(tfDir({ "cdk.tf.json": text }), "cdk.tf.json");
+
+  it("an empty manifest.json, cdk.tf.json or modules.json says what that file should hold", () => {
+    const out = tfDir({ "manifest.json": "\n" });
+    refuses(out, /manifest\.json: is empty; expected the manifest\.json that cdktf synth writes/);
+    refuses(cdk(" "), /cdk\.tf\.json: is empty; expected a stack that cdktf synth writes/);
+    refuses(tfDir({ "main.tf": ACL(), ".terraform/modules/modules.json": "" }), /modules\.json: is empty; expected the modules\.json that terraform init writes/);
+  });
+
+  it("an empty terraform.tfvars sets nothing, as Terraform reads it", () => {
+    const r = runCli(["check", tfDir({ "main.tf": ACL(), "terraform.tfvars": "" }), "--fail-on", "never"]);
+    assert.equal(r.status, 0, r.stderr);
   });
 });
 

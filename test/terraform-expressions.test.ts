@@ -97,6 +97,8 @@ const TABLE: string[] = [
   `true && length(["x"]) > 0 ? 1 : 0`, `false && length(["x"]) > 0 ? 1 : 0`, `lookup({}, "override_action", null) == null ? "none" : "count"`,
   `[for k, v in {b = {p = 2}, a = {p = 1}} : merge(v, {name = k})]`, `flatten([for k, v in {x = ["1", "2"], y = ["3"]} : [for i in v : "\${k}-\${i}"]])`,
   `try(lookup({a = {b = "c"}}, "a").b, null)`, `try(lookup({}, "a").b, null)`, `upper(lookup({action = "block"}, "action"))`, `jsonencode({Statement = [{Effect = "Allow"}]})`,
+  // a function that does not exist, and operands of the wrong type: errors that try(), can() and an untaken branch hold
+  `nosuchfn(1)`, `try(nosuchfn(1), 2)`, `can(nosuchfn(1))`, `false ? nosuchfn(1) : 2`, `core::length([1, 2])`, `100 + "x"`, `try(100 + "x", 1)`, `true && "x"`, `-true`,
   `contains(["ALLOW", "BLOCK"], upper("block"))`, `distinct(flatten([["a", "b"], ["b", "c"]]))`, `coalesce(lookup({}, "x", ""), "fallback")`, `tolist(toset(["b", "a"]))[0]`,
 ];
 
@@ -191,6 +193,9 @@ describe("terraform expressions: unknown values propagate as Terraform documents
     ["var.missing", UNKNOWN],
     ["uuid()", UNKNOWN],
     ["timestamp()", UNKNOWN],
+    ['provider::aws::arn_parse("arn:aws:iam::1:role/x")', UNKNOWN], // a provider's function: not computed here
+    ['chomp("x\n")', UNKNOWN], // a built-in this evaluator does not compute: unknown, not an error
+    ['try(nosuchfn(aws_x.y.arn), "x")', "x"],
   ];
   for (const [expr, want] of cases) {
     it(`${expr} → ${want === UNKNOWN ? "unknown" : JSON.stringify(want)}`, () => assert.deepEqual(value(expr), want));
@@ -201,6 +206,21 @@ describe("terraform expressions: unknown values propagate as Terraform documents
     const budget = new Budget(200_000, 200_000);
     const nested = "[for a in range(100) : [for b in range(100) : [for c in range(100) : c]]]";
     assert.throws(() => evaluateExpressionText(nested, { vars: {}, locals: {}, budget }), EvalLimitError);
+  });
+
+  it("a function that does not exist, and an operand Terraform cannot take, are certain errors: the loader refuses them where no try() holds them", () => {
+    for (const expr of ["nosuchfn(1)", "tofu::length([1])", '100 + "x"', "null + 1", "!5"]) {
+      assert.throws(() => value(expr), (e: unknown) => e instanceof EvalError && e.certain, expr);
+    }
+    assert.throws(() => value("[1][5]"), (e: unknown) => e instanceof EvalError && !e.certain); // an error Terraform gives at plan; unknown to the loader
+  });
+
+  it("long chains (of +, of .a, of [0], of nested %{if}) are an error, not a stack overflow", () => {
+    const long = 5000;
+    for (const expr of [Array(long).fill("1").join(" + "), `{a = 1}${".a".repeat(long)}`, `[1]${"[0]".repeat(long)}`, `"${"%{if true}".repeat(long)}x${"%{endif}".repeat(long)}"`]) {
+      assert.throws(() => value(expr), /nested too deeply \(more than 500 levels\)/);
+    }
+    assert.equal(value(Array(400).fill("1").join(" + ")), 400);
   });
 
   it("deeply nested expressions are an error, not a stack overflow", () => {

@@ -38,7 +38,7 @@ function stackFiles(path: string): string[] {
   const direct = join(path, "cdk.tf.json");
   if (existsSync(direct)) return [direct];
   const manifestPath = join(path, "manifest.json");
-  const manifest = parseJson(manifestPath, readTextFile(manifestPath));
+  const manifest = parseJson(manifestPath, readTextFile(manifestPath, { expected: "the manifest.json that cdktf synth writes (an object with a `stacks` object)" }));
   if (!isObject(manifest) || !isObject(manifest.stacks)) throw new InputError(manifestPath, "is not a CDKTF manifest (expected an object with a `stacks` object)");
   const files = new Set<string>(); // a stack listed twice is read once
   for (const [name, stack] of Object.entries(manifest.stacks)) {
@@ -61,7 +61,7 @@ function isObject(v: unknown): v is Json {
 }
 
 function loadStack(file: string, keepTypes: ReadonlySet<string>) {
-  const doc = parseJson(file, readTextFile(file));
+  const doc = parseJson(file, readTextFile(file, { expected: "a stack that cdktf synth writes (cdk.tf.json: Terraform JSON configuration)" }));
   if (typeof doc !== "object" || doc === null || Array.isArray(doc) || !("resource" in doc || "//" in doc || "terraform" in doc)) {
     throw new InputError(file, "is not CDKTF output (no resource, terraform or // section)");
   }
@@ -72,7 +72,8 @@ function loadStack(file: string, keepTypes: ReadonlySet<string>) {
 export function stackDocumentToModel(raw: Json, file: string, keepTypes: ReadonlySet<string>) {
   const configFile: ConfigFile = {
     file,
-    doc: normalizeJsonSyntax(raw),
+    doc: normalizeJsonSyntax(raw, file),
+    json: true,
     constructOf: (type, name) => constructPath(bodyOf(raw, "resource", type, name)),
     suppressionsOf: (kind, type, name) => {
       const body = bodyOf(raw, kind, type, name);

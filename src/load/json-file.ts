@@ -1,5 +1,5 @@
 /** Reading a JSON input file, with a clear error for each way a file handed to wafguard goes wrong. */
-import { constants } from "node:buffer";
+import { constants, isUtf8 } from "node:buffer";
 import { InputError } from "../errors";
 import { MIB, readRegularFile } from "./read-file";
 
@@ -21,17 +21,70 @@ export function readInputBytes(path: string, maxBytes = maxBytesFor(path)): Buff
   return bytes;
 }
 
+export interface TextOptions {
+  /** .tf files may be empty; others are refused, saying what they should hold. */
+  allowEmpty?: boolean;
+  /** What the file should hold, for the message on an empty one: a plan unless said otherwise. */
+  expected?: string;
+}
+
 /** Reads `path` as UTF-8 text, rejecting binary plans, empty files (unless `allowEmpty`: .tf files) and other non-text. */
-export function readTextFile(path: string, options: { allowEmpty?: boolean } = {}): string {
+export function readTextFile(path: string, options: TextOptions = {}): string {
   return decodeText(path, readInputBytes(path), options);
 }
 
-export function decodeText(path: string, bytes: Buffer, options: { allowEmpty?: boolean } = {}): string {
+export function decodeText(path: string, bytes: Buffer, options: TextOptions = {}): string {
   if (bytes.length > constants.MAX_STRING_LENGTH) throw new InputError(path, `is larger than the longest string Node can hold (${constants.MAX_STRING_LENGTH} characters)`);
   let text = bytes.toString("utf8");
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a BOM, as Windows editors write
-  if (!options.allowEmpty && !/\S/.test(text)) throw new InputError(path, "is empty; expected the output of terraform show -json"); // no trim(): it copies the whole text
+  if (!options.allowEmpty && !/\S/.test(text)) throw new InputError(path, `is empty; expected ${options.expected ?? "the output of terraform show -json"}`); // no trim(): it copies the whole text
   return text;
+}
+
+/**
+ * Where `text` (decoded from `bytes`) holds a U+FFFD that stands for bytes that are not UTF-8, as
+ * offsets in the text, ascending; none (and no work) for valid UTF-8. Terraform refuses such bytes
+ * anywhere but in a comment.
+ */
+export function invalidUtf8Offsets(bytes: Buffer, text: string): number[] {
+  if (isUtf8(bytes)) return [];
+  const out: number[] = [];
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  let b = bom;
+  let c = 0;
+  while (b < bytes.length) {
+    const len = sequenceLength(bytes, b);
+    if (len > 0) {
+      c += bytes[b] >= 0xf0 ? 2 : 1; // four bytes: a surrogate pair in the text
+      b += len;
+    } else {
+      out.push(c);
+      c += 1; // one U+FFFD for the maximal invalid subpart, as the decoder writes it
+      b += Math.max(1, -len);
+    }
+  }
+  return text.length === c ? out : out.filter((o) => text.charCodeAt(o) === 0xfffd);
+}
+
+/** The length of a valid UTF-8 sequence at `i`, or minus the length of the invalid subpart there. */
+function sequenceLength(bytes: Buffer, i: number): number {
+  const b0 = bytes[i];
+  if (b0 < 0x80) return 1;
+  const len = b0 >= 0xc2 && b0 <= 0xdf ? 2 : b0 >= 0xe0 && b0 <= 0xef ? 3 : b0 >= 0xf0 && b0 <= 0xf4 ? 4 : 0;
+  if (len === 0) return -1;
+  for (let k = 1; k < len; k++) {
+    const bk = bytes[i + k];
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (k === 1) {
+      if (b0 === 0xe0) lo = 0xa0;
+      else if (b0 === 0xed) hi = 0x9f;
+      else if (b0 === 0xf0) lo = 0x90;
+      else if (b0 === 0xf4) hi = 0x8f;
+    }
+    if (bk === undefined || bk < lo || bk > hi) return -k;
+  }
+  return len;
 }
 
 /**

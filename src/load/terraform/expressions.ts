@@ -5,10 +5,10 @@
  * the built-in functions (functions.ts). What is not known until apply (resource attributes, data
  * sources, module outputs) is UNKNOWN, and propagates as in Terraform.
  */
-import { parseAttributeString, type Node, type TemplatePart } from "./hcl-syntax";
+import { heightOf, parseAttributeString, type Node, type TemplatePart } from "./hcl-syntax";
 import { SyntaxError as HclSyntaxError } from "./hcl-syntax";
 import { callFunction } from "./functions";
-import { Budget, containsUnknown, equals, EvalError, EvalLimitError, isObject, newObject, own, sortedKeys, toBool, toNum, toStr, typeName, UNKNOWN } from "./values";
+import { Budget, ConfigError, containsUnknown, equals, EvalError, EvalLimitError, isObject, newObject, own, sortedKeys, toBool, toNum, toStr, typeName, UNKNOWN } from "./values";
 
 export { isUnknown, containsUnknown, UNKNOWN, EvalLimitError, Budget } from "./values";
 
@@ -51,7 +51,7 @@ export interface Scope {
   locals: Record<string, unknown>;
   /** Resolves a local on demand (while locals are being resolved); else `locals` is read. */
   local?: (name: string) => unknown;
-  each?: { key: string | number; value: unknown };
+  each?: { key: unknown; value: unknown };
   /** count.index */
   count?: number;
   /** dynamic block iterators: name → { key, value } */
@@ -59,6 +59,13 @@ export interface Scope {
   /** path.module, path.root, path.cwd */
   path?: { module: string; root: string; cwd: string };
   budget?: Budget;
+  /** The module's local value names: a reference to any other is an error. */
+  declaredLocals?: ReadonlySet<string>;
+  /**
+   * A variable's default or a .tfvars value: Terraform allows operators, templates and `for` there,
+   * but no references and no function calls.
+   */
+  constant?: boolean;
 }
 
 const parsed = new Map<string, Node | Error>();
@@ -76,33 +83,200 @@ function parseCached(text: string): Node {
     if (parsed.size > 50_000) parsed.clear();
     parsed.set(text, node);
   }
-  if (node instanceof Error) throw new EvalError(node.message);
+  // Terraform parses every expression before it evaluates any: a syntax error stops it, try() or not
+  if (node instanceof Error) throw new ConfigError(/nested too deeply/.test(node.message) ? node.message : `invalid expression: ${node.message}`);
   return node;
 }
 
 /**
  * Evaluates a configuration value: strings are templates or `${expr}`, arrays and objects are
- * evaluated element by element. An expression Terraform would reject gives UNKNOWN here (the
- * checker is no validator); running past the budget throws EvalLimitError.
+ * evaluated element by element. An expression that fails here gives UNKNOWN (the evaluator does
+ * not know every function, and is no validator), except where Terraform certainly stops too: then
+ * ConfigError. Running past the budget throws EvalLimitError.
  */
 export function evaluate(value: unknown, scope: Scope): unknown {
   try {
     return evaluateValue(value, scope, 0);
   } catch (e) {
-    if (e instanceof EvalError) return UNKNOWN;
+    if (e instanceof EvalError) {
+      if (e.certain) throw new ConfigError(e.message);
+      return UNKNOWN;
+    }
     throw e;
   }
 }
 
 /** Evaluates the text of one expression (what is inside `${...}`). */
 export function evaluateExpressionText(text: string, scope: Scope): unknown {
-  return evalNode(parseCached(`\${${text}}`), new Env(scope), undefined);
+  return evalRoot(parseCached(`\${${text}}`), scope);
+}
+
+/**
+ * The evaluator's calls under way, in levels of syntax tree (hcl-syntax.ts's heightOf): one expression
+ * is at most MAX_HEIGHT deep, but a local's expression is evaluated inside the expression that reads
+ * it, and so on down a chain of locals. Bounded here, so that the chain ends in a clear error before
+ * the stack does.
+ */
+let levelsInUse = 0;
+const MAX_LEVELS_IN_USE = 1000;
+/** The calls between one expression and the next one it starts (a local read from another). */
+const LEVELS_PER_NESTED_EXPRESSION = 5;
+
+function evalRoot(node: Node, scope: Scope): unknown {
+  assertReferencesAllowed(node, scope);
+  const levels = heightOf(node) + LEVELS_PER_NESTED_EXPRESSION;
+  if (levelsInUse + levels > MAX_LEVELS_IN_USE) {
+    throw new ConfigError(`expressions nested too deeply: local values that read other local values, more than ${MAX_LEVELS_IN_USE} levels of expression in all (a limit of wafguard's; Terraform has none)`);
+  }
+  levelsInUse += levels;
+  try {
+    return evalNode(node, new Env(scope), undefined);
+  } finally {
+    levelsInUse -= levels;
+  }
+}
+
+/**
+ * What Terraform checks of an expression's references before it evaluates anything (try() or not,
+ * branch taken or not): `each` only with for_each, `count` only with count, locals that are declared,
+ * and in a constant (a variable's default, a .tfvars value) no reference and no function call at all.
+ */
+function assertReferencesAllowed(node: Node, scope: Scope): void {
+  const meta = metaReferences(node);
+  if (meta.flags === 0) return;
+  if (scope.constant && meta.flags & VARIABLE) throw new ConfigError("Variables not allowed: variables may not be used here");
+  if (scope.constant && meta.flags & CALL) throw new ConfigError("Function calls not allowed: functions may not be called here");
+  if (meta.flags & EACH && !scope.each) throw new ConfigError('Reference to "each" in context without for_each: the "each" object can be used only in "module" or "resource" blocks, and only when the "for_each" argument is set');
+  if (meta.flags & COUNT && scope.count === undefined) throw new ConfigError('Reference to "count" in non-counted context: the "count" object can be used only in "module", "resource" and "data" blocks, and only when the "count" argument is set');
+  const declared = scope.declaredLocals;
+  if (declared) for (const name of meta.locals) if (!declared.has(name)) throw new ConfigError(`Reference to undeclared local value: a local value with the name "${name}" has not been declared`);
+}
+
+/**
+ * The same checks over a whole value (a block body that is not evaluated, because no rule reads its
+ * type): Terraform makes them of every block. A syntax error in an expression is a ConfigError too.
+ * `parsedAlready`: the text came from a .tf file, whose parser read every expression already; then
+ * only a text that may break a rule (it names each or count where they are not given, or a local
+ * that is not declared) is parsed again, to know.
+ */
+export function checkReferences(value: unknown, scope: Scope, parsedAlready: boolean, depth = 0): void {
+  if (depth > 256) return;
+  if (typeof value === "string") {
+    if (!value.includes("${") && !value.includes("%{")) return;
+    if (parsedAlready && !mayBreakReferenceRules(value, scope)) return;
+    assertReferencesAllowed(parseCached(value), scope);
+  } else if (Array.isArray(value)) {
+    for (const v of value) checkReferences(v, scope, parsedAlready, depth + 1);
+  } else if (value && typeof value === "object") {
+    for (const v of Object.values(value)) checkReferences(v, scope, parsedAlready, depth + 1);
+  }
+}
+
+function mayBreakReferenceRules(text: string, scope: Scope): boolean {
+  // substring tests first: most texts name none of these
+  if (!scope.each && text.includes("each") && /\beach\b/.test(text)) return true;
+  if (scope.count === undefined && text.includes("count") && /\bcount\b/.test(text)) return true;
+  const declared = scope.declaredLocals;
+  if (declared && text.includes("local")) for (const m of text.matchAll(/\blocal\s*\.\s*([A-Za-z_][\w-]*)/g)) if (!declared.has(m[1])) return true;
+  return false;
+}
+
+const EACH = 1;
+const COUNT = 2;
+/** Any name not bound by a `for`: var.x, local.y, aws_z.w… */
+const VARIABLE = 4;
+const CALL = 8;
+const metaCache = new WeakMap<Node, { flags: number; locals: string[] }>();
+
+/**
+ * What an expression refers to, other than the names its `for` expressions bind: `each` (EACH),
+ * `count` (COUNT), any name at all (VARIABLE); and whether it calls a function (CALL).
+ */
+function metaReferences(root: Node): { flags: number; locals: string[] } {
+  const cached = metaCache.get(root);
+  if (cached) return cached;
+  let found = 0;
+  const locals = new Set<string>();
+  const walk = (node: Node | null, bound: ReadonlySet<string>): void => {
+    if (!node) return;
+    switch (node.k) {
+      case "var":
+        if (bound.has(node.name)) return;
+        found |= VARIABLE;
+        if (node.name === "each") found |= EACH;
+        if (node.name === "count") found |= COUNT;
+        return;
+      case "attr":
+        if (node.obj.k === "var" && node.obj.name === "local" && !bound.has("local")) locals.add(node.name);
+        return walk(node.obj, bound);
+      case "index":
+        walk(node.obj, bound);
+        return walk(node.key, bound);
+      case "splat":
+        walk(node.obj, bound);
+        return walk(node.each, bound);
+      case "call":
+        found |= CALL;
+        for (const a of node.args) walk(a, bound);
+        return;
+      case "tuple":
+        for (const x of node.items) walk(x, bound);
+        return;
+      case "object":
+        for (const { key, value } of node.items) {
+          walk(key, bound);
+          walk(value, bound);
+        }
+        return;
+      case "unary":
+        return walk(node.x, bound);
+      case "binary":
+        walk(node.a, bound);
+        return walk(node.b, bound);
+      case "cond":
+        walk(node.test, bound);
+        walk(node.then, bound);
+        return walk(node.else, bound);
+      case "for": {
+        walk(node.coll, bound);
+        const inner = withNames(bound, node.keyVar, node.valVar);
+        walk(node.keyExpr, inner);
+        walk(node.valExpr, inner);
+        return walk(node.cond, inner);
+      }
+      case "tpl":
+        return walkParts(node.parts, bound);
+    }
+  };
+  const walkParts = (parts: TemplatePart[], bound: ReadonlySet<string>): void => {
+    for (const p of parts) {
+      if (p.k === "interp") walk(p.x, bound);
+      else if (p.k === "if") {
+        walk(p.test, bound);
+        walkParts(p.then, bound);
+        walkParts(p.else, bound);
+      } else if (p.k === "for") {
+        walk(p.coll, bound);
+        walkParts(p.body, withNames(bound, p.keyVar, p.valVar));
+      }
+    }
+  };
+  walk(root, new Set());
+  const result = { flags: found, locals: [...locals] };
+  metaCache.set(root, result);
+  return result;
+}
+
+function withNames(bound: ReadonlySet<string>, ...names: Array<string | null>): ReadonlySet<string> {
+  const out = new Set(bound);
+  for (const n of names) if (n) out.add(n);
+  return out;
 }
 
 function evaluateValue(value: unknown, scope: Scope, depth: number): unknown {
   if (depth > 200) throw new EvalLimitError("a value is nested more than 200 levels deep");
   scope.budget?.step();
-  if (typeof value === "string") return value.includes("${") || value.includes("%{") ? evalNode(parseCached(value), new Env(scope), undefined) : value;
+  if (typeof value === "string") return value.includes("${") || value.includes("%{") ? evalRoot(parseCached(value), scope) : value;
   if (Array.isArray(value)) {
     scope.budget?.grow(value.length);
     return value.map((v) => evaluateValue(v, scope, depth + 1));
@@ -165,7 +339,7 @@ function getAttr(obj: unknown, name: string, env: Env): unknown {
     const s = env.scope;
     if (s.local) return s.local(name);
     if (own(s.locals, name)) return s.locals[name];
-    return UNKNOWN; // a local that could not be resolved
+    throw new ConfigError(`Reference to undeclared local value: a local value with the name "${name}" has not been declared`);
   }
   if (obj === env.scope.vars) {
     if (own(env.scope.vars, name)) return env.scope.vars[name];
@@ -219,11 +393,14 @@ function evalNode(node: Node, env: Env, item: unknown): unknown {
       if (coll === UNKNOWN) return UNKNOWN;
       if (coll === null) return [];
       const list = Array.isArray(coll) ? coll : [coll];
-      return list.map((x) => (x === UNKNOWN ? UNKNOWN : evalNode(node.each, env, x)));
+      const out: unknown[] = [];
+      for (const x of list) out.push(x === UNKNOWN ? UNKNOWN : evalNode(node.each, env, x)); // a loop: one call per level (hcl-syntax.ts's heightOf)
+      return out;
     }
     case "call": {
-      const args = node.args.map((a) => (LAZY_FUNCTIONS.has(node.name) ? a : evalNode(a, env, item)));
       if (LAZY_FUNCTIONS.has(node.name)) return lazyCall(node.name, node.args, env, item);
+      const args: unknown[] = [];
+      for (const a of node.args) args.push(evalNode(a, env, item));
       if (node.expand) {
         const last = args.pop();
         if (last === UNKNOWN) return UNKNOWN;
@@ -232,9 +409,12 @@ function evalNode(node: Node, env: Env, item: unknown): unknown {
       }
       return callFunction(node.name, args, env.scope.budget);
     }
-    case "tuple":
+    case "tuple": {
       env.scope.budget?.grow(node.items.length);
-      return node.items.map((x) => evalNode(x, env, item));
+      const out: unknown[] = [];
+      for (const x of node.items) out.push(evalNode(x, env, item));
+      return out;
+    }
     case "object": {
       const out = newObject();
       for (const { key, value } of node.items) {
@@ -248,7 +428,7 @@ function evalNode(node: Node, env: Env, item: unknown): unknown {
     case "unary": {
       const x = evalNode(node.x, env, item);
       if (x === UNKNOWN) return UNKNOWN;
-      return node.op === "!" ? !toBool(x, "operand of !") : -toNum(x, "operand of -");
+      return node.op === "!" ? !operand(x, "only", "!", "bool") : -operand(x, "only", "-");
     }
     case "binary":
       return binary(node.op, evalNode(node.a, env, item), evalNode(node.b, env, item));
@@ -270,13 +450,13 @@ function binary(op: string, a: unknown, b: unknown): unknown {
       // cty: a known false (true) decides && (||) whatever the other side
       const decisive = op === "&&" ? false : true;
       if (a === decisive || b === decisive) {
-        if (a !== UNKNOWN && a !== decisive) toBool(a);
-        if (b !== UNKNOWN && b !== decisive) toBool(b);
+        if (a !== UNKNOWN && a !== decisive) operand(a, "left", op, "bool");
+        if (b !== UNKNOWN && b !== decisive) operand(b, "right", op, "bool");
         return decisive;
       }
       if (a === UNKNOWN || b === UNKNOWN) return UNKNOWN;
-      const x = toBool(a, `operand of ${op}`);
-      const y = toBool(b, `operand of ${op}`);
+      const x = operand(a, "left", op, "bool") as boolean;
+      const y = operand(b, "right", op, "bool") as boolean;
       return op === "&&" ? x && y : x || y;
     }
     case "==":
@@ -285,8 +465,8 @@ function binary(op: string, a: unknown, b: unknown): unknown {
       return op === "==" ? equals(a, b) : !equals(a, b);
   }
   if (a === UNKNOWN || b === UNKNOWN) return UNKNOWN;
-  const x = toNum(a, `operand of ${op}`);
-  const y = toNum(b, `operand of ${op}`);
+  const x = operand(a, "left", op) as number;
+  const y = operand(b, "right", op) as number;
   switch (op) {
     case "+":
       return x + y;
@@ -310,6 +490,21 @@ function binary(op: string, a: unknown, b: unknown): unknown {
       return x >= y;
   }
   throw new EvalError(`unknown operator ${op}`);
+}
+
+/**
+ * An operand of an operator: a number (a string that reads as one is converted), or a bool for
+ * `&&`, `||` and `!`. The operand is known here, so a value the operator cannot take stops Terraform
+ * whatever is decided at apply: a certain error (try() and can() still catch it, as Terraform's do).
+ */
+function operand(v: unknown, side: string, op: string, want: "number" | "bool" = "number"): number | boolean {
+  try {
+    return want === "number" ? toNum(v) : toBool(v);
+  } catch (e) {
+    if (!(e instanceof EvalError)) throw e;
+    const got = v === null ? "null" : typeof v === "string" ? `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}` : `a ${typeName(v)}`;
+    throw new EvalError(`Invalid operand: unsuitable value for the ${side} operand of ${op}: a ${want} is required, got ${got}`, true);
+  }
 }
 
 /** The elements a `for` (or `%{for}`) iterates: lists by index, maps and objects by key in lexical order. */

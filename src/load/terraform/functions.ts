@@ -20,11 +20,14 @@ interface Spec {
 
 const FUNCTIONS: Record<string, Spec> = newObject() as Record<string, Spec>;
 
-export function callFunction(name: string, args: unknown[], budget?: Budget): unknown {
+export function callFunction(called: string, args: unknown[], budget?: Budget): unknown {
+  const name = called.startsWith("core::") ? called.slice(6) : called; // core::length is length
   const spec = own(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
   if (!spec) {
-    if (UNKNOWN_UNTIL_APPLY.has(name)) return UNKNOWN;
-    throw new EvalError(`call to unknown function ${name}()`);
+    // A provider's function, or a built-in this evaluator does not compute: known at plan, not here.
+    if (BUILT_IN.has(name) || called.startsWith("provider::")) return UNKNOWN;
+    // Terraform stops at a name that is none of these (try() and can() still catch it, as Terraform's do).
+    throw new EvalError(`Call to unknown function: there is no function named "${called}"`, true);
   }
   const [min, max] = spec.arity;
   if (args.length < min || (max >= 0 && args.length > max)) throw new EvalError(`${name}() takes ${min === max ? min : `${min} to ${max < 0 ? "any number of" : max}`} arguments, got ${args.length}`);
@@ -34,8 +37,22 @@ export function callFunction(name: string, args: unknown[], budget?: Budget): un
   return spec.fn(args, budget);
 }
 
-/** Functions that exist but whose result is not known before apply (or depends on files and time). */
-const UNKNOWN_UNTIL_APPLY = new Set(["uuid", "uuidv5", "timestamp", "plantimestamp", "file", "fileexists", "fileset", "filebase64", "filemd5", "filesha1", "filesha256", "filesha512", "templatefile", "bcrypt", "formatdate", "timeadd", "timecmp", "yamlencode", "yamldecode", "csvdecode", "base64gzip", "textencodebase64", "textdecodebase64", "abspath", "pathexpand", "dirname", "basename", "filebase64sha256", "filebase64sha512", "rsadecrypt", "issensitive", "ephemeralasnull"]);
+
+/**
+ * Every function Terraform and OpenTofu have (OpenTofu 1.10's `tofu metadata functions`, and
+ * Terraform's ephemeralasnull); calling any other name is an error in both. `try` and `can` are
+ * evaluated apart (expressions.ts).
+ */
+const BUILT_IN = new Set(
+  `abs abspath alltrue anytrue base64decode base64encode base64gunzip base64gzip base64sha256 base64sha512 basename bcrypt can ceil chomp chunklist
+  cidrcontains cidrhost cidrnetmask cidrsubnet cidrsubnets coalesce coalescelist compact concat contains csvdecode dirname distinct element endswith
+  ephemeralasnull file filebase64 filebase64sha256 filebase64sha512 fileexists filemd5 fileset filesha1 filesha256 filesha512 flatten floor format
+  formatdate formatlist indent index issensitive join jsondecode jsonencode keys length log lookup lower matchkeys max md5 merge min nonsensitive one
+  parseint pathexpand plantimestamp pow range regex regexall replace reverse rsadecrypt sensitive setintersection setproduct setsubtract setunion sha1
+  sha256 sha512 signum slice sort split startswith strcontains strrev substr sum templatefile templatestring textdecodebase64 textencodebase64 timeadd
+  timecmp timestamp title tobool tolist tomap tonumber toset tostring transpose trim trimprefix trimspace trimsuffix try upper urldecode urlencode uuid
+  uuidv5 values yamldecode yamlencode zipmap`.split(/\s+/),
+);
 
 function def(name: string, arity: [number, number], fn: Fn, opts: Partial<Spec> = {}): void {
   FUNCTIONS[name] = { fn, arity, ...opts };

@@ -5,7 +5,8 @@
  * precedence; nesting is bounded so that hostile input ends in a clear error, never a stack overflow.
  */
 
-export type Node =
+/** `h`: the node's height, where more than 1 (heightOf). */
+export type Node = (
   | { k: "lit"; v: unknown }
   | { k: "tpl"; parts: TemplatePart[] }
   | { k: "var"; name: string }
@@ -19,13 +20,14 @@ export type Node =
   | { k: "unary"; op: "!" | "-"; x: Node }
   | { k: "binary"; op: string; a: Node; b: Node }
   | { k: "cond"; test: Node; then: Node; else: Node }
-  | { k: "for"; keyVar: string | null; valVar: string; coll: Node; keyExpr: Node | null; valExpr: Node; cond: Node | null; group: boolean };
+  | { k: "for"; keyVar: string | null; valVar: string; coll: Node; keyExpr: Node | null; valExpr: Node; cond: Node | null; group: boolean }
+) & { h?: number };
 
 export type TemplatePart =
   | { k: "text"; text: string }
   | { k: "interp"; x: Node; stripBefore: boolean; stripAfter: boolean }
-  | { k: "if"; test: Node; then: TemplatePart[]; else: TemplatePart[] }
-  | { k: "for"; keyVar: string | null; valVar: string; coll: Node; body: TemplatePart[] };
+  | { k: "if"; test: Node; then: TemplatePart[]; else: TemplatePart[]; h?: number }
+  | { k: "for"; keyVar: string | null; valVar: string; coll: Node; body: TemplatePart[]; h?: number };
 
 /**
  * On the body of a `dynamic "X"` block: how many static X blocks come before it in the same body.
@@ -34,6 +36,30 @@ export type TemplatePart =
  */
 export const STATIC_BLOCKS_BEFORE = Symbol("static blocks before");
 
+/**
+ * On every body read from a .tf file, for errors: where each of its attributes is written (offsets
+ * by name), where the block starts (an offset), and the text's offset → line (worked out on first
+ * use: only an error needs a line). Symbols: invisible to Object.keys and JSON.
+ */
+const ATTRIBUTE_OFFSETS = Symbol("attribute offsets");
+const BLOCK_OFFSET = Symbol("block offset");
+const LINE_OF = Symbol("line of");
+
+type Placed = { [ATTRIBUTE_OFFSETS]?: Map<string, number>; [BLOCK_OFFSET]?: number; [LINE_OF]?: (pos: number) => number };
+
+/** Where a body's attribute is written, when the body was read from a .tf file. */
+export function attributeLine(body: object, name: string): number | undefined {
+  const b = body as Placed;
+  const at = b[ATTRIBUTE_OFFSETS]?.get(name);
+  return at === undefined ? undefined : b[LINE_OF]!(at);
+}
+
+/** Where a block starts, when it was read from a .tf file. */
+export function blockLine(body: object): number | undefined {
+  const b = body as Placed;
+  return b[BLOCK_OFFSET] === undefined ? undefined : b[LINE_OF]!(b[BLOCK_OFFSET]);
+}
+
 export class SyntaxError extends Error {
   /** Offset in the parsed text, where known. */
   pos?: number;
@@ -41,20 +67,79 @@ export class SyntaxError extends Error {
 
 const MAX_DEPTH = 500;
 
+/**
+ * How deep an expression's syntax tree may be, counted in the evaluator's recursive calls (the
+ * evaluator recurses once per level: a chain `1 + 1 + …` or `x.a.a…` or nested `%{if}` is as deep as
+ * it is long). Measured where nodes are built, so that a long chain is an error with its line, never
+ * a stack overflow; Node's default stack holds some 2,500 of the evaluator's calls.
+ */
+export const MAX_HEIGHT = 500;
+
+/** How many nested evaluator calls evaluating `node` takes (a literal or a name: 1). */
+export function heightOf(node: Node): number {
+  return node.h ?? 1;
+}
+
+function tooDeep(): SyntaxError {
+  return new SyntaxError(`expression nested too deeply (more than ${Math.min(MAX_DEPTH, MAX_HEIGHT)} levels)`);
+}
+
+/** Records the height of a node built over `children`, `extra` levels above the deepest of them. */
+function built<T extends Node>(node: T, children: ReadonlyArray<Node | null>, extra = 1): T {
+  let h = 0;
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i];
+    if (c) h = Math.max(h, c.h ?? 1);
+  }
+  h += extra;
+  if (h > MAX_HEIGHT) throw tooDeep();
+  if (h > 1) node.h = h;
+  return node;
+}
+
+/** Levels below the evaluator's call for a list of template parts (an `if` or `for` body: one more). */
+function partsHeight(parts: TemplatePart[]): number {
+  let h = 0;
+  for (const p of parts) h = Math.max(h, p.k === "text" ? 0 : p.k === "interp" ? heightOf(p.x) : (p.h ?? 1));
+  return h;
+}
+
+function builtPart<T extends Extract<TemplatePart, { k: "if" | "for" }>>(part: T, h: number): T {
+  if (h > MAX_HEIGHT) throw tooDeep();
+  part.h = h;
+  return part;
+}
+
 type Tok = { t: "num" | "ident" | "op" | "str" | "eof"; v: string; pos: number; str?: TemplatePart[]; end?: number; heredoc?: string };
 
 const OPS = ["...", "&&", "||", "==", "!=", "<=", ">=", "=>", "[*]", ".*", "+", "-", "*", "/", "%", "<", ">", "!", "?", ":", ".", ",", "(", ")", "[", "]", "{", "}", "=", "~"];
+
+const INVALID_ENCODING = "Invalid character encoding: all input files must be UTF-8 encoded (bytes that are not UTF-8 are allowed in comments only)";
 
 class Lexer {
   pos = 0;
   /** Nesting depth of the parser using this lexer: a string's templates nest inside it. */
   depth: () => number = () => 0;
+  /** Offsets of characters that stand for bytes that are not UTF-8 (json-file.ts's invalidUtf8Offsets). */
+  invalid: number[] = [];
   constructor(readonly src: string) {}
 
   next(): Tok {
     const start = this.pos;
     try {
-      return this.read();
+      const tok = this.read();
+      // Terraform reads such bytes in a comment, and refuses them in any token (a string's text here)
+      if (this.invalid.length && tok.t !== "eof") {
+        let lo = 0;
+        let hi = this.invalid.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (this.invalid[mid] < tok.pos) lo = mid + 1;
+          else hi = mid;
+        }
+        if (lo < this.invalid.length && this.invalid[lo] < this.pos) throw Object.assign(new SyntaxError(INVALID_ENCODING), { pos: this.invalid[lo] });
+      }
+      return tok;
     } catch (e) {
       if (e instanceof SyntaxError && e.pos === undefined) e.pos = start + (/^\s*/.exec(this.src.slice(start, start + 1000))?.[0].length ?? 0);
       throw e;
@@ -107,6 +192,7 @@ class Lexer {
         return { t: "op", v: op, pos };
       }
     }
+    if (this.invalid.includes(pos)) throw new SyntaxError(INVALID_ENCODING);
     throw new SyntaxError(`unexpected character ${JSON.stringify(ch)}`);
   }
 
@@ -134,7 +220,7 @@ class Lexer {
  * `${expr}` and `%{if}/%{for}` directives. `quoted`: stop at the closing `"` and decode escapes.
  */
 export function parseTemplateText(s: string, start: number, quoted: boolean, depth = 0): { parts: TemplatePart[]; end: number } {
-  if (depth > MAX_DEPTH) throw new SyntaxError("expression nested too deeply");
+  if (depth > MAX_DEPTH) throw tooDeep();
   const flat: Array<TemplatePart | { k: "dir"; word: string; x?: Node; keyVar?: string | null; valVar?: string; stripBefore: boolean; stripAfter: boolean }> = [];
   let text = "";
   let i = start;
@@ -207,7 +293,8 @@ type Flat = TemplatePart | { k: "dir"; word: string; x?: Node; keyVar?: string |
 /** `%{if}…%{else}…%{endif}` and `%{for}…%{endfor}` from a flat list into nested parts. */
 function nestDirectives(flat: Flat[]): TemplatePart[] {
   let i = 0;
-  const block = (until: string[]): { parts: TemplatePart[]; end: string } => {
+  const block = (until: string[], depth: number): { parts: TemplatePart[]; end: string } => {
+    if (depth > MAX_HEIGHT) throw tooDeep();
     const parts: TemplatePart[] = [];
     while (i < flat.length) {
       const f = flat[i++];
@@ -217,19 +304,19 @@ function nestDirectives(flat: Flat[]): TemplatePart[] {
       }
       if (until.includes(f.word)) return { parts, end: f.word };
       if (f.word === "if") {
-        const then = block(["else", "endif"]);
+        const then = block(["else", "endif"], depth + 1);
         let otherwise: TemplatePart[] = [];
-        if (then.end === "else") otherwise = block(["endif"]).parts;
-        parts.push({ k: "if", test: f.x!, then: then.parts, else: otherwise });
+        if (then.end === "else") otherwise = block(["endif"], depth + 1).parts;
+        parts.push(builtPart({ k: "if", test: f.x!, then: then.parts, else: otherwise }, Math.max(heightOf(f.x!), 1 + partsHeight(then.parts), 1 + partsHeight(otherwise))));
       } else if (f.word === "for") {
-        const body = block(["endfor"]);
-        parts.push({ k: "for", keyVar: f.keyVar ?? null, valVar: f.valVar!, coll: f.x!, body: body.parts });
+        const body = block(["endfor"], depth + 1);
+        parts.push(builtPart({ k: "for", keyVar: f.keyVar ?? null, valVar: f.valVar!, coll: f.x!, body: body.parts }, Math.max(heightOf(f.x!), 1 + partsHeight(body.parts))));
       } else throw new SyntaxError(`unexpected %{${f.word}}`);
     }
     if (until.length) throw new SyntaxError(`%{${until[until.length - 1]}} is missing`);
     return { parts, end: "" };
   };
-  return block([]).parts;
+  return block([], 0).parts;
 }
 
 const BINARY: Record<string, number> = { "||": 1, "&&": 2, "==": 3, "!=": 3, "<": 4, ">": 4, "<=": 4, ">=": 4, "+": 5, "-": 5, "*": 6, "/": 6, "%": 6 };
@@ -239,8 +326,9 @@ class Parser {
   private tok: Tok;
   private depth: number;
 
-  constructor(src: string, start: number, depth: number) {
+  constructor(src: string, start: number, depth: number, invalidUtf8: number[] = []) {
     this.lex = new Lexer(src);
+    this.lex.invalid = invalidUtf8;
     this.lex.pos = start;
     this.lex.depth = () => this.depth;
     this.depth = depth;
@@ -309,12 +397,37 @@ class Parser {
     return this.tok.pos;
   }
 
+  /** Offsets where lines start, for the line numbers recorded on bodies (built on first use). */
+  private lineStarts?: number[];
+
+  private readonly lineOf = (pos: number): number => this.lineAt(pos);
+
+  private lineAt(pos: number): number {
+    if (!this.lineStarts) {
+      const starts = [0];
+      const src = this.lex.src;
+      for (let i = src.indexOf("\n"); i >= 0; i = src.indexOf("\n", i + 1)) starts.push(i + 1);
+      this.lineStarts = starts;
+    }
+    const starts = this.lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+
   /** A body: attributes and blocks, up to `}` (a block's, opened at offset `open`) or the end of the text (top level: -1). */
   body(open: number): Json {
     const nested = open >= 0;
-    if (++this.depth > MAX_DEPTH) throw new SyntaxError("blocks nested too deeply");
+    if (++this.depth > MAX_DEPTH) throw new SyntaxError(`blocks nested too deeply (more than ${MAX_DEPTH} levels)`);
     const out: Json = Object.create(null) as Json;
-    const attributes = new Set<string>();
+    const attributes = new Map<string, number>(); // name → offset
+    (out as Placed)[ATTRIBUTE_OFFSETS] = attributes;
+    (out as Placed)[LINE_OF] = this.lineOf;
     for (;;) {
       if (this.tok.t === "eof") {
         if (nested) throw Object.assign(new SyntaxError('"{" is never closed'), { pos: open });
@@ -326,7 +439,7 @@ class Parser {
       if (this.is("=")) {
         this.advance();
         if (attributes.has(name) || Object.prototype.hasOwnProperty.call(out, name)) throw Object.assign(new SyntaxError(`attribute "${name}" is defined twice`), { pos: at });
-        attributes.add(name);
+        attributes.set(name, at);
         if ((this.tok as Tok).t === "eof" || /\n/.test(this.lex.src.slice(this.prevEnd, this.tok.pos))) throw Object.assign(new SyntaxError(`attribute has no value: ${name} =`), { pos: at });
         out[name] = this.attributeValue();
         continue;
@@ -345,6 +458,7 @@ class Parser {
       const brace = this.advance().pos;
       const body = this.body(brace);
       this.expect("}");
+      (body as Placed)[BLOCK_OFFSET] = at;
       if (attributes.has(name)) throw Object.assign(new SyntaxError(`"${name}" is both an attribute and a block`), { pos: at });
       let holder: Json = out;
       let key = name;
@@ -387,7 +501,7 @@ class Parser {
 
   /** `[...]` or `{...}` item by item; FALLBACK when it is a `for` or a key is an expression. */
   private collectionShape(): unknown {
-    if (++this.depth > MAX_DEPTH) throw new SyntaxError("expression nested too deeply");
+    if (++this.depth > MAX_DEPTH) throw tooDeep();
     try {
       const open = this.advance().v;
       if (this.isFor()) return FALLBACK;
@@ -441,7 +555,7 @@ class Parser {
   }
 
   expression(): Node {
-    if (++this.depth > MAX_DEPTH) throw new SyntaxError("expression nested too deeply");
+    if (++this.depth > MAX_DEPTH) throw tooDeep();
     try {
       const test = this.binary(1);
       if (!this.is("?")) return test;
@@ -449,7 +563,7 @@ class Parser {
       const then = this.expression();
       this.expect(":");
       const otherwise = this.expression();
-      return { k: "cond", test, then, else: otherwise };
+      return built({ k: "cond", test, then, else: otherwise }, [test, then, otherwise]);
     } finally {
       this.depth--;
     }
@@ -463,17 +577,17 @@ class Parser {
       if (prec === undefined || prec < min) return left;
       const op = this.advance().v;
       const right = this.binary(prec + 1);
-      left = { k: "binary", op, a: left, b: right };
+      left = built({ k: "binary", op, a: left, b: right }, [left, right]);
     }
   }
 
   private unary(): Node {
     if (this.is("!") || this.is("-")) {
       const op = this.advance().v as "!" | "-";
-      if (++this.depth > MAX_DEPTH) throw new SyntaxError("expression nested too deeply");
+      if (++this.depth > MAX_DEPTH) throw tooDeep();
       const x = this.unary();
       this.depth--;
-      return { k: "unary", op, x };
+      return built({ k: "unary", op, x }, [x]);
     }
     return this.postfix(this.primary());
   }
@@ -482,10 +596,12 @@ class Parser {
     for (;;) {
       if (this.is("[*]")) {
         this.advance();
-        node = { k: "splat", obj: node, each: this.splatTail(true) };
+        const each = this.splatTail(true);
+        node = built({ k: "splat", obj: node, each }, [node, each]);
       } else if (this.is(".*")) {
         this.advance();
-        node = { k: "splat", obj: node, each: this.splatTail(false) };
+        const each = this.splatTail(false);
+        node = built({ k: "splat", obj: node, each }, [node, each]);
       } else if (this.is(".")) {
         this.advance();
         node = this.attrStep(node);
@@ -493,7 +609,7 @@ class Parser {
         this.advance();
         const key = this.expression();
         this.expect("]");
-        node = { k: "index", obj: node, key };
+        node = built({ k: "index", obj: node, key }, [node, key]);
       } else return node;
     }
   }
@@ -502,9 +618,9 @@ class Parser {
     if (this.tok.t === "num") {
       const v = this.advance().v; // legacy index: list.0
       if (!/^\d+$/.test(v)) throw new SyntaxError("expected an attribute name");
-      return { k: "index", obj: node, key: { k: "lit", v: Number(v) } };
+      return built({ k: "index", obj: node, key: { k: "lit", v: Number(v) } }, [node]);
     }
-    return { k: "attr", obj: node, name: this.ident() };
+    return built({ k: "attr", obj: node, name: this.ident() }, [node]);
   }
 
   /** After `[*]` every traversal applies to each element; after `.*` only attribute steps. */
@@ -518,13 +634,13 @@ class Parser {
         this.advance();
         const key = this.expression();
         this.expect("]");
-        each = { k: "index", obj: each, key };
+        each = built({ k: "index", obj: each, key }, [each, key]);
       } else return each;
     }
   }
 
   private primary(): Node {
-    if (++this.depth > MAX_DEPTH) throw new SyntaxError("expression nested too deeply");
+    if (++this.depth > MAX_DEPTH) throw tooDeep();
     try {
       const t = this.tok;
       if (t.t === "num") {
@@ -538,7 +654,7 @@ class Parser {
         if (parts.length === 1 && parts[0].k === "text") return { k: "lit", v: parts[0].text };
         // "${x}" alone is x itself, not its string (HCL unwraps a lone interpolation)
         if (parts.length === 1 && parts[0].k === "interp") return parts[0].x;
-        return { k: "tpl", parts };
+        return built({ k: "tpl", parts }, [], 2 + partsHeight(parts));
       }
       if (t.t === "ident") {
         this.advance();
@@ -577,7 +693,8 @@ class Parser {
       this.advance();
     }
     this.expect(")");
-    return { k: "call", name, args, expand };
+    // try() and can() evaluate their arguments one call further down
+    return built({ k: "call", name, args, expand }, args, name === "try" || name === "can" ? 2 : 1);
   }
 
   private isFor(): boolean {
@@ -606,7 +723,7 @@ class Parser {
       const valExpr = this.expression();
       const cond = this.forCond();
       this.expect("]");
-      return { k: "for", ...head, keyExpr: null, valExpr, cond, group: false };
+      return built({ k: "for", ...head, keyExpr: null, valExpr, cond, group: false }, [head.coll, valExpr, cond], 2);
     }
     const items: Node[] = [];
     while (!this.is("]")) {
@@ -615,7 +732,7 @@ class Parser {
       this.advance();
     }
     this.expect("]");
-    return { k: "tuple", items };
+    return built({ k: "tuple", items }, items);
   }
 
   private forCond(): Node | null {
@@ -640,7 +757,7 @@ class Parser {
       }
       const cond = this.forCond();
       this.expect("}");
-      return { k: "for", ...head, keyExpr, valExpr, cond, group };
+      return built({ k: "for", ...head, keyExpr, valExpr, cond, group }, [head.coll, keyExpr, valExpr, cond], 2);
     }
     const items: Array<{ key: Node; value: Node }> = [];
     while (!this.is("}")) {
@@ -653,7 +770,9 @@ class Parser {
       if (this.is(",")) this.advance();
     }
     this.expect("}");
-    return { k: "object", items };
+    const children: Node[] = [];
+    for (const i of items) children.push(i.key, i.value);
+    return built({ k: "object", items }, children);
   }
 }
 
@@ -664,8 +783,8 @@ type Json = Record<string, unknown>;
  * `kind.label1.label2 = [body]` for blocks, literal attribute values as JSON, any other expression
  * as a `${...}` string and templates as template strings. Errors carry the offset.
  */
-export function parseConfigText(text: string): Json {
-  const p = new Parser(text, 0, 0);
+export function parseConfigText(text: string, invalidUtf8: number[] = []): Json {
+  const p = new Parser(text, 0, 0, invalidUtf8);
   try {
     const body = p.body(-1);
     return body;
@@ -782,5 +901,5 @@ export function parseAttributeString(text: string): Node {
   if (parts.length === 1 && parts[0].k === "interp") return parts[0].x;
   if (parts.length === 0) return { k: "lit", v: "" };
   if (parts.length === 1 && parts[0].k === "text") return { k: "lit", v: parts[0].text };
-  return { k: "tpl", parts };
+  return built({ k: "tpl", parts }, [], 2 + partsHeight(parts));
 }

@@ -9,9 +9,11 @@ import { join, relative, resolve } from "node:path";
 import { InputError } from "../../errors";
 import { setOwn } from "../../own-property";
 import type { LoadedInput } from "../../model";
-import { blocksAsArrays, configurationToModel, type ConfigFile, type ModuleReader } from "./documents";
-import { lineAt, parseConfigText, SyntaxError as HclSyntaxError } from "./hcl-syntax";
-import { parseJson, readTextFile } from "../json-file";
+import { blocksAsArrays, configInputError, configurationToModel, type ConfigFile, type ModuleReader } from "./documents";
+import { attributeLine, lineAt, parseConfigText, SyntaxError as HclSyntaxError } from "./hcl-syntax";
+import { decodeText, invalidUtf8Offsets, lineOf, parseJson, readInputBytes, readTextFile } from "../json-file";
+import { evaluate } from "./expressions";
+import { ConfigError } from "./values";
 import { isDirectory } from "../read-file";
 import { scanTfText, type BlockHeader } from "../block-locations";
 import { parseIgnoreMetadata } from "../../suppressions";
@@ -67,7 +69,7 @@ function readModulesManifest(root: string): Map<string, string> {
   } catch {
     return out;
   }
-  const doc = parseJson(path, readTextFile(path)) as { Modules?: Array<{ Key?: unknown; Dir?: unknown }> };
+  const doc = parseJson(path, readTextFile(path, { expected: "the modules.json that terraform init writes (an object with a Modules list)" })) as { Modules?: Array<{ Key?: unknown; Dir?: unknown }> };
   for (const m of Array.isArray(doc?.Modules) ? doc.Modules : []) {
     if (typeof m?.Key === "string" && m.Key && typeof m.Dir === "string") out.set(m.Key, resolve(root, m.Dir));
   }
@@ -90,8 +92,14 @@ function readModuleFiles(dir: string): ConfigFile[] {
     const path = join(dir, name);
     const file = shown(path);
     assertRegularFile(path, file);
-    const text = readTextFile(path, { allowEmpty: true });
-    return name.endsWith(".tf.json") ? jsonFile(file, text) : hclFile(file, text);
+    const bytes = readInputBytes(path);
+    const text = decodeText(path, bytes, { allowEmpty: true });
+    const invalid = invalidUtf8Offsets(bytes, text);
+    if (name.endsWith(".tf.json")) {
+      if (invalid.length) throw new InputError(`${file}:${lineOf(text, invalid[0])}`, "Invalid character encoding: all input files must be UTF-8 encoded");
+      return jsonFile(file, text);
+    }
+    return hclFile(file, text, invalid);
   });
 }
 
@@ -110,8 +118,8 @@ function assertRegularFile(path: string, file: string): void {
   if (!st.isFile()) throw new InputError(file, "is not a regular file (a FIFO, socket or device)");
 }
 
-function hclFile(file: string, text: string): ConfigFile {
-  const doc = parseHcl(file, text);
+function hclFile(file: string, text: string, invalidUtf8: number[] = []): ConfigFile {
+  const doc = parseHcl(file, text, invalidUtf8);
   const headers = new Map<string, BlockHeader>();
   for (const h of scanTfText(text, file).headers) if (!headers.has(`${h.kind}|${h.type}|${h.name}`)) headers.set(`${h.kind}|${h.type}|${h.name}`, h);
   return {
@@ -122,9 +130,9 @@ function hclFile(file: string, text: string): ConfigFile {
   };
 }
 
-export function parseHcl(file: string, text: string): Json {
+export function parseHcl(file: string, text: string, invalidUtf8: number[] = []): Json {
   try {
-    return parseConfigText(text);
+    return parseConfigText(text, invalidUtf8);
   } catch (e) {
     if (!(e instanceof HclSyntaxError)) throw e;
     throw new InputError(`${file}:${lineAt(text, e.pos ?? 0)}`, `${e.message} (not valid HCL)`);
@@ -138,7 +146,8 @@ function jsonFile(file: string, text: string): ConfigFile {
   const lineOf = jsonLines(text);
   return {
     file,
-    doc: normalizeJsonSyntax(doc as Json),
+    doc: normalizeJsonSyntax(doc as Json, file),
+    json: true,
     lineOf,
     suppressionsOf: (kind, type, name) => {
       const line = lineOf(kind, type, name);
@@ -147,21 +156,63 @@ function jsonFile(file: string, text: string): ConfigFile {
   };
 }
 
-/** Terraform JSON syntax: `resource.type.name` is an object body with blocks as objects. */
-export function normalizeJsonSyntax(doc: Json): Json {
+/**
+ * Terraform JSON syntax: `resource.type.name` is an object body with blocks as objects. Each block
+ * kind is checked as Terraform checks it, so that a value of the wrong JSON type is an error naming
+ * it (`resource.aws_x.y`), not blocks dropped without a word: the labels of `resource`, `data`,
+ * `variable`, `module`, `output` and `provider` are objects (or arrays of objects), and a body an
+ * object, an array of objects (one block each) or null (no block).
+ */
+export function normalizeJsonSyntax(doc: Json, file: string): Json {
   const out: Json = { ...doc };
-  for (const kind of ["resource", "data"]) {
-    const section = doc[kind];
-    if (typeof section !== "object" || section === null) continue;
+  for (const [kind, labels] of BLOCK_LABELS) {
+    if (!(kind in doc)) continue;
+    const found = jsonBlocks(doc[kind], kind, labels, kind, file);
+    if (kind !== "resource" && kind !== "data") continue; // read as written (documents.ts takes a list or an object)
     const types: Json = {};
-    for (const [type, byName] of Object.entries(section as Json)) {
-      const names: Json = {};
-      for (const [name, body] of Object.entries((byName ?? {}) as Json)) {
-        setOwn(names, name, (Array.isArray(body) ? body : [body]).map((b) => blocksAsArrays(b)));
-      }
-      setOwn(types, type, names);
+    for (const { labels: [type, name], body } of found) {
+      if (!Object.prototype.hasOwnProperty.call(types, type)) setOwn(types, type, {});
+      const names = types[type] as Json;
+      if (!Object.prototype.hasOwnProperty.call(names, name)) setOwn(names, name, []);
+      (names[name] as unknown[]).push(blocksAsArrays(body));
     }
     out[kind] = types;
+  }
+  return out;
+}
+
+/** Block kinds and how many labels each has. */
+const BLOCK_LABELS: Array<[string, number]> = [["resource", 2], ["data", 2], ["variable", 1], ["module", 1], ["output", 1], ["provider", 1], ["locals", 0]];
+
+function jsonType(value: unknown): string {
+  return value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+/** The blocks under `value`, `labels` labels deep, at `path` (`resource.aws_x`) in `file`. */
+function jsonBlocks(value: unknown, kind: string, labels: number, path: string, file: string): Array<{ labels: string[]; body: Json }> {
+  if (labels === 0) {
+    // A body: an object, an array of them (one block each), or null (no block)
+    if (value === null) return [];
+    const bodies = Array.isArray(value) ? value : [value];
+    return bodies.map((body) => {
+      if (body === null) return { labels: [], body: {} };
+      if (typeof body !== "object" || Array.isArray(body)) {
+        throw new InputError(file, `${path}: Incorrect JSON value type: a JSON object, or an array of objects, is required here, representing the contents of one or more "${kind}" blocks; got ${jsonType(body)}`);
+      }
+      return { labels: [], body: body as Json };
+    });
+  }
+  const what = labels === 2 ? "type" : "name";
+  if (value === null) throw new InputError(file, `${path}: Missing block label: at least one object property is required, whose name represents the ${kind} block's ${what}`);
+  const objects = Array.isArray(value) ? value : [value];
+  const out: Array<{ labels: string[]; body: Json }> = [];
+  for (const object of objects) {
+    if (typeof object !== "object" || object === null || Array.isArray(object)) {
+      throw new InputError(file, `${path}: Incorrect JSON value type: a JSON object, or an array of objects, is required here, to give the ${kind} blocks' ${what} labels; got ${jsonType(object)}`);
+    }
+    for (const [label, inner] of Object.entries(object)) {
+      for (const block of jsonBlocks(inner, kind, labels - 1, `${path}.${label}`, file)) out.push({ labels: [label, ...block.labels], body: block.body });
+    }
   }
   return out;
 }
@@ -177,7 +228,11 @@ function jsonLines(text: string): (kind: string, type: string, name: string) => 
   };
 }
 
-/** terraform.tfvars and *.auto.tfvars (HCL or JSON), in Terraform's order: later files win. */
+/**
+ * terraform.tfvars and *.auto.tfvars (HCL or JSON), in Terraform's order: later files win. An HCL
+ * value is an expression of constants (operators, templates, `for`), evaluated here; a reference or
+ * a function call there is Terraform's "Variables not allowed" / "Function calls not allowed".
+ */
 function readTfvars(dir: string): Record<string, unknown> {
   const names = readdirSync(dir);
   const ordered = [
@@ -187,9 +242,25 @@ function readTfvars(dir: string): Record<string, unknown> {
   const vars: Record<string, unknown> = {};
   for (const name of ordered) {
     const path = join(dir, name);
-    const text = readTextFile(path);
-    const doc = name.endsWith(".json") ? parseJson(path, text) : parseHcl(path, text);
-    if (doc && typeof doc === "object") Object.assign(vars, doc);
+    const file = shown(path);
+    const json = name.endsWith(".json");
+    const bytes = readInputBytes(path);
+    // An empty variables file sets nothing (Terraform reads it so); empty JSON is not JSON
+    const text = decodeText(file, bytes, { allowEmpty: !json, expected: "a JSON object of variable values" });
+    const invalid = invalidUtf8Offsets(bytes, text);
+    if (json && invalid.length) throw new InputError(`${file}:${lineOf(text, invalid[0])}`, "Invalid character encoding: all input files must be UTF-8 encoded");
+    const doc = json ? parseJson(file, text) : parseHcl(file, text, invalid);
+    if (!doc || typeof doc !== "object" || Array.isArray(doc)) continue;
+    for (const [k, v] of Object.entries(doc)) {
+      try {
+        setOwn(vars, k, json ? v : evaluate(v, { vars: {}, locals: {}, constant: true }));
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        e.file = file;
+        e.line = attributeLine(doc, k);
+        throw configInputError(e, file);
+      }
+    }
   }
   return vars;
 }

@@ -7,11 +7,38 @@
 export const UNKNOWN: unique symbol = Symbol("unknown");
 export type Value = unknown;
 
-/** An expression that Terraform would reject (or that cannot be evaluated here): its value stays unknown. */
-export class EvalError extends Error {}
+/**
+ * An expression that Terraform would reject (or that cannot be evaluated here): its value stays
+ * unknown, and try() and can() see it. `certain`: Terraform itself stops here (a call to a function
+ * that does not exist, an operator given a value it cannot take): where no try() or can() catches
+ * it, the configuration is refused (ConfigError) rather than read as unknown.
+ */
+export class EvalError extends Error {
+  constructor(
+    message: string,
+    readonly certain = false,
+  ) {
+    super(message);
+  }
+}
 
 /** Evaluation ran past its budget of steps or of values built: hostile or runaway input. */
 export class EvalLimitError extends Error {}
+
+/**
+ * A configuration that Terraform refuses whatever is not known yet (a call to a function that does
+ * not exist, an invalid count, a reference cycle…), or one past wafguard's own limits. Not an
+ * EvalError: nothing turns it into an unknown value. The loader adds where it is as it unwinds:
+ * the file, the line, and what was being read there (`context`).
+ */
+export class ConfigError extends Error {
+  file?: string;
+  line?: number;
+  /** The block: `resource "aws_x" "y"`, `locals`. */
+  context?: string;
+  /** The argument within it: `name`, `rule.0.statement`. */
+  attribute?: string;
+}
 
 export function isUnknown(v: unknown): v is typeof UNKNOWN {
   return v === UNKNOWN;
