@@ -58,6 +58,7 @@ export const HOSTILE_CLASSES: HostileClass[] = [
   c("i16", "deeply nested expressions", { "tf/main.tf": `locals {\n  x = ${"(".repeat(20000)}1${")".repeat(20000)}\n}\n${RESOURCE}` }, ["check", "tf"]),
   c("i16", "deeply nested interpolations", { "tf/main.tf": `locals {\n  x = "${'${"'.repeat(3000)}x${'"}'.repeat(3000)}"\n}\n${RESOURCE}` }, ["check", "tf"]),
   c("i16", "a 2 MB .tf with one syntax error in a long block", { "tf/main.tf": `locals {\n${Array.from({ length: 50000 }, (_, i) => `  a${i} = "x"\n`).join("")}  b = = 1\n}\n${RESOURCE}` }, ["check", "tf"]),
+  c("i16", "a counted REST API referenced without an instance key (fuzz seed 91: var assignment conflict)", { "tf/main.tf": `resource "aws_api_gateway_rest_api" "a" {\n  count = 2\n  name  = "x"\n}\nresource "aws_api_gateway_stage" "s" {\n  rest_api_id   = aws_api_gateway_rest_api.a.id\n  deployment_id = "d"\n  stage_name    = "p"\n}\n` }, ["check", "tf"]),
   c("i16", "a for_each key with a bad escape", { "tf/main.tf": `resource "aws_api_gateway_stage" "s" {\n  for_each = { "\\q" = 1 }\n  stage_name = each.key\n  rest_api_id = "x"\n}\n` }, ["check", "tf"]),
 
   // Symlinks and special files everywhere else.

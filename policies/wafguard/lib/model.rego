@@ -184,10 +184,15 @@ acl_protects_stage(acl) if {
 	count(association_stages(a)) > 0
 }
 
-# The REST API a stage belongs to.
+# The REST API a stage belongs to. Undefined unless exactly one: a reference to a counted API
+# without an instance key (which Terraform refuses) reaches them all and must not make two answers.
 stage_rest_api(s) := api if {
-	some api in targets(s.address, "rest_api_id")
-	api.type == "aws_api_gateway_rest_api"
+	apis := {api |
+		some api in targets(s.address, "rest_api_id")
+		api.type == "aws_api_gateway_rest_api"
+	}
+	count(apis) == 1
+	some api in apis
 }
 
 # A stage of a PRIVATE REST API (WAF is not required there).

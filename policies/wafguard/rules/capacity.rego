@@ -8,9 +8,14 @@ import data.wafguard.lib.managed
 
 timeout(integration) := object.get(integration.values, "timeout_milliseconds", 29000)
 
+# Undefined unless exactly one, as lib.stage_rest_api.
 integration_api(integration) := api if {
-	some api in lib.targets(integration.address, "rest_api_id")
-	api.type == "aws_api_gateway_rest_api"
+	apis := {api |
+		some api in lib.targets(integration.address, "rest_api_id")
+		api.type == "aws_api_gateway_rest_api"
+	}
+	count(apis) == 1
+	some api in apis
 }
 
 # EDGE is the default when endpoint_configuration is omitted.

@@ -67,3 +67,21 @@ test_numbers_beyond_64_bits_evaluate if {
 	f.rule == "WG302"
 	contains(f.message, "evaluation_window_sec 1e308")
 }
+
+resource(address, type, values) := {
+	"address": address, "type": type, "name": "x", "mode": "managed", "action": "create",
+	"unknown": [], "before": null, "region": "us-east-1", "provider": "aws", "values": values,
+}
+
+edge(from, attribute, to) := {"from": from, "attribute": attribute, "to": to}
+
+# `rest_api_id = aws_api_gateway_rest_api.a.id` with `count = 2` on the API (Terraform refuses it)
+# reached both instances: lib.stage_rest_api gave two answers.
+test_stage_and_integration_of_two_rest_apis_evaluate if {
+	apis := [resource(address, "aws_api_gateway_rest_api", {"name": "a"}) | some address in ["aws_api_gateway_rest_api.a[0]", "aws_api_gateway_rest_api.a[1]"]]
+	stage := resource("aws_api_gateway_stage.s", "aws_api_gateway_stage", {"stage_name": "p"})
+	integration := resource("aws_api_gateway_integration.i", "aws_api_gateway_integration", {"timeout_milliseconds": 29000})
+	edges := [edge(from, "rest_api_id", api.address) | some from in [stage.address, integration.address]; some api in apis]
+	findings := main.findings with input as testing.model(array.concat(apis, [stage, integration]), edges)
+	"WG406" in ids(findings)
+}
