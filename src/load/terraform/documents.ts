@@ -208,7 +208,11 @@ function loadModule(ctx: Context, dir: string, files: ConfigFile[], steps: Modul
   for (const [name, v] of declared) if ("type" in v.body && name in vars) vars[name] = convertToType(vars[name], v.body.type);
   const path = { module: relative(process.cwd(), dir) || ".", root: relative(process.cwd(), ctx.rootDir) || ".", cwd: "." };
   const locals = resolveLocals(files, vars, path, ctx.budget);
-  const scope: Scope = { vars, locals, path, budget: ctx.budget, declaredLocals: new Set(Object.keys(locals)) };
+  const instancing = new Map<string, "count" | "for_each" | null>();
+  for (const kind of ["resource", "data"] as const) {
+    for (const b of blocks(files, kind)) instancing.set(`${kind === "data" ? "data." : ""}${b.type}.${b.name}`, "count" in b.body ? "count" : "for_each" in b.body ? "for_each" : null);
+  }
+  const scope: Scope = { vars, locals, path, budget: ctx.budget, declaredLocals: new Set(Object.keys(locals)), instancing };
 
   for (const p of labelled(files, "provider")) {
     const alias = typeof p.body.alias === "string" ? p.body.alias : null;

@@ -66,6 +66,8 @@ export interface Scope {
    * but no references and no function calls.
    */
   constant?: boolean;
+  /** The module's resources and data sources (`aws_x.y`, `data.aws_x.y`) and how they make instances. */
+  instancing?: ReadonlyMap<string, "count" | "for_each" | null>;
 }
 
 const parsed = new Map<string, Node | Error>();
@@ -150,6 +152,15 @@ function assertReferencesAllowed(node: Node, scope: Scope): void {
   if (meta.flags & COUNT && scope.count === undefined) throw new ConfigError('Reference to "count" in non-counted context: the "count" object can be used only in "module", "resource" and "data" blocks, and only when the "count" argument is set');
   const declared = scope.declaredLocals;
   if (declared) for (const name of meta.locals) if (!declared.has(name)) throw new ConfigError(`Reference to undeclared local value: a local value with the name "${name}" has not been declared`);
+  const instancing = scope.instancing;
+  if (instancing) {
+    for (const { address, keyed } of meta.resources) {
+      const how = instancing.get(address);
+      if (how === undefined) continue; // declared elsewhere or bound by a `for`: not this check's to judge
+      if (how !== null && !keyed) throw new ConfigError(`Missing resource instance key: because ${address} has "${how}" set, its attributes must be accessed on specific instances (${address}[count.index] or ${address}[each.key])`);
+      if (how === null && keyed) throw new ConfigError(`Unexpected resource instance key: because ${address} does not have "count" or "for_each" set, references to it must not include an index key`);
+    }
+  }
 }
 
 /**
@@ -178,6 +189,14 @@ function mayBreakReferenceRules(text: string, scope: Scope): boolean {
   if (scope.count === undefined && text.includes("count") && /\bcount\b/.test(text)) return true;
   const declared = scope.declaredLocals;
   if (declared && text.includes("local")) for (const m of text.matchAll(/\blocal\s*\.\s*([A-Za-z_][\w-]*)/g)) if (!declared.has(m[1])) return true;
+  // aws_x.y.attr where aws_x.y has count or for_each, aws_x.y[key] where it has neither
+  const instancing = scope.instancing;
+  if (instancing?.size) {
+    for (const m of text.matchAll(/(?<![\w.-])((?:data\.)?[a-z][a-z0-9]*_[\w-]*\.[\w-]+)\s*([.[])/g)) {
+      const how = instancing.get(m[1]);
+      if (how !== undefined && (how === null) === (m[2] === "[")) return true;
+    }
+  }
   return false;
 }
 
@@ -186,17 +205,29 @@ const COUNT = 2;
 /** Any name not bound by a `for`: var.x, local.y, aws_z.w… */
 const VARIABLE = 4;
 const CALL = 8;
-const metaCache = new WeakMap<Node, { flags: number; locals: string[] }>();
+type MetaReferences = { flags: number; locals: string[]; resources: Array<{ address: string; keyed: boolean }> };
+const metaCache = new WeakMap<Node, MetaReferences>();
+
+/** `aws_x.y` or `data.aws_x.y` when `node` names a resource or data source (not a name a `for` binds). */
+function resourceAddress(node: Node, bound: ReadonlySet<string>): string | null {
+  if (node.k !== "attr") return null;
+  const o = node.obj;
+  if (o.k === "var" && /^[a-z][a-z0-9]*_/.test(o.name) && !bound.has(o.name)) return `${o.name}.${node.name}`;
+  if (o.k === "attr" && o.obj.k === "var" && o.obj.name === "data" && !bound.has("data")) return `data.${o.name}.${node.name}`;
+  return null;
+}
 
 /**
  * What an expression refers to, other than the names its `for` expressions bind: `each` (EACH),
  * `count` (COUNT), any name at all (VARIABLE); and whether it calls a function (CALL).
  */
-function metaReferences(root: Node): { flags: number; locals: string[] } {
+function metaReferences(root: Node): MetaReferences {
   const cached = metaCache.get(root);
   if (cached) return cached;
   let found = 0;
   const locals = new Set<string>();
+  // aws_x.y.attr (keyed: false) and aws_x.y[key] (keyed: true): Terraform checks them against count/for_each
+  const resources: MetaReferences["resources"] = [];
   const walk = (node: Node | null, bound: ReadonlySet<string>): void => {
     if (!node) return;
     switch (node.k) {
@@ -206,12 +237,18 @@ function metaReferences(root: Node): { flags: number; locals: string[] } {
         if (node.name === "each") found |= EACH;
         if (node.name === "count") found |= COUNT;
         return;
-      case "attr":
+      case "attr": {
         if (node.obj.k === "var" && node.obj.name === "local" && !bound.has("local")) locals.add(node.name);
+        const address = resourceAddress(node.obj, bound);
+        if (address) resources.push({ address, keyed: false });
         return walk(node.obj, bound);
-      case "index":
+      }
+      case "index": {
+        const address = resourceAddress(node.obj, bound);
+        if (address) resources.push({ address, keyed: true });
         walk(node.obj, bound);
         return walk(node.key, bound);
+      }
       case "splat":
         walk(node.obj, bound);
         return walk(node.each, bound);
@@ -262,7 +299,7 @@ function metaReferences(root: Node): { flags: number; locals: string[] } {
     }
   };
   walk(root, new Set());
-  const result = { flags: found, locals: [...locals] };
+  const result = { flags: found, locals: [...locals], resources };
   metaCache.set(root, result);
   return result;
 }
