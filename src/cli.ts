@@ -67,7 +67,8 @@ export async function main(argv: string[]): Promise<number> {
 
 async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if ((command === "check" || command === "logs") && rest.some((a) => a === "--help" || a === "-h")) {
+  const options = rest.includes("--") ? rest.slice(0, rest.indexOf("--")) : rest; // after "--", "-h" is a path
+  if ((command === "check" || command === "logs") && options.some((a) => a === "--help" || a === "-h")) {
     process.stdout.write(`${command === "logs" ? LOGS_USAGE : USAGE}\n`);
     return 0;
   }

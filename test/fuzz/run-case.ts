@@ -177,6 +177,12 @@ export function contractViolations(c: FuzzCase, r: RunResult): string[] {
   }
   if (r.status !== 0 && r.status !== 1) return [`exit status ${r.status}: ${r.stderr.slice(0, 300)}`];
   if (c.args[0] === "--help" || c.args[0] === "-h" || c.args[0] === "help" || c.args[0] === "--version" || c.args[0] === "-v") return v;
+  // `check ... -h` and `logs ... --help` (before any "--"): the command's usage on stdout, exit 0.
+  const beforeDashes = c.args.indexOf("--") < 0 ? c.args : c.args.slice(0, c.args.indexOf("--"));
+  if ((c.args[0] === "check" || c.args[0] === "logs") && beforeDashes.some((a) => a === "-h" || a === "--help")) {
+    if (r.status !== 0 || !/^(Usage: wafguard|Options for logs)/.test(r.stdout.toString())) v.push(`${c.args[0]} with -h: exit ${r.status}, stdout ${JSON.stringify(r.stdout.toString().slice(0, 40))}`);
+    return v;
+  }
   // Only notices (a module not downloaded) may accompany a report on stderr.
   if (!/^(wafguard: notice: [^\n]*\n)*$/.test(r.stderr)) v.push(`exit ${r.status} with stderr: ${JSON.stringify(r.stderr.slice(0, 300))}`);
   const report = option(c.args, "--output") !== undefined ? r.output : r.stdout;
