@@ -207,12 +207,12 @@ function loadModule(ctx: Context, dir: string, files: ConfigFile[], steps: Modul
   // Values take their variable's type: a list given to a set(string) variable is a set (which for_each takes)
   for (const [name, v] of declared) if ("type" in v.body && name in vars) vars[name] = convertToType(vars[name], v.body.type);
   const path = { module: relative(process.cwd(), dir) || ".", root: relative(process.cwd(), ctx.rootDir) || ".", cwd: "." };
-  const locals = resolveLocals(files, vars, path, ctx.budget);
+  const locals = resolveLocals(files, vars, path, ctx.budget, new Set(declared.keys()));
   const instancing = new Map<string, "count" | "for_each" | null>();
   for (const kind of ["resource", "data"] as const) {
     for (const b of blocks(files, kind)) instancing.set(`${kind === "data" ? "data." : ""}${b.type}.${b.name}`, "count" in b.body ? "count" : "for_each" in b.body ? "for_each" : null);
   }
-  const scope: Scope = { vars, locals, path, budget: ctx.budget, declaredLocals: new Set(Object.keys(locals)), instancing };
+  const scope: Scope = { vars, locals, path, budget: ctx.budget, declaredLocals: new Set(Object.keys(locals)), declaredVariables: new Set(declared.keys()), instancing };
 
   for (const p of labelled(files, "provider")) {
     const alias = typeof p.body.alias === "string" ? p.body.alias : null;
@@ -325,7 +325,7 @@ function loadModule(ctx: Context, dir: string, files: ConfigFile[], steps: Modul
  * Locals, resolved on demand in dependency order. Terraform refuses a name defined twice in a module,
  * a reference to a local that is not defined and a cycle; so does this.
  */
-function resolveLocals(files: ConfigFile[], vars: Record<string, unknown>, path: Scope["path"], budget: Budget): Record<string, unknown> {
+function resolveLocals(files: ConfigFile[], vars: Record<string, unknown>, path: Scope["path"], budget: Budget, declaredVariables: ReadonlySet<string>): Record<string, unknown> {
   const raw = new Map<string, { value: unknown; file: ConfigFile; body: Json }>();
   for (const file of files) {
     for (const block of asList(file.doc.locals)) {
@@ -357,7 +357,7 @@ function resolveLocals(files: ConfigFile[], vars: Record<string, unknown>, path:
     resolving.push(name);
     let value: unknown;
     try {
-      value = placed(definition.file, attributeLine(definition.body, name), "locals", () => placedAttribute(definition.body, name, name, () => evaluate(definition.value, { vars, locals, local, path, budget, declaredLocals })));
+      value = placed(definition.file, attributeLine(definition.body, name), "locals", () => placedAttribute(definition.body, name, name, () => evaluate(definition.value, { vars, locals, local, path, budget, declaredLocals, declaredVariables })));
     } finally {
       resolving.pop();
     }

@@ -61,6 +61,8 @@ export interface Scope {
   budget?: Budget;
   /** The module's local value names: a reference to any other is an error. */
   declaredLocals?: ReadonlySet<string>;
+  /** The module's variable names: a reference to any other is an error. */
+  declaredVariables?: ReadonlySet<string>;
   /**
    * A variable's default or a .tfvars value: Terraform allows operators, templates and `for` there,
    * but no references and no function calls.
@@ -152,6 +154,8 @@ function assertReferencesAllowed(node: Node, scope: Scope): void {
   if (meta.flags & COUNT && scope.count === undefined) throw new ConfigError('Reference to "count" in non-counted context: the "count" object can be used only in "module", "resource" and "data" blocks, and only when the "count" argument is set');
   const declared = scope.declaredLocals;
   if (declared) for (const name of meta.locals) if (!declared.has(name)) throw new ConfigError(`Reference to undeclared local value: a local value with the name "${name}" has not been declared`);
+  const variables = scope.declaredVariables;
+  if (variables) for (const name of meta.variables) if (!variables.has(name)) throw new ConfigError(`Reference to undeclared input variable: an input variable with the name "${name}" has not been declared`);
   const instancing = scope.instancing;
   if (instancing) {
     for (const { address, keyed } of meta.resources) {
@@ -189,6 +193,8 @@ function mayBreakReferenceRules(text: string, scope: Scope): boolean {
   if (scope.count === undefined && text.includes("count") && /\bcount\b/.test(text)) return true;
   const declared = scope.declaredLocals;
   if (declared && text.includes("local")) for (const m of text.matchAll(/\blocal\s*\.\s*([A-Za-z_][\w-]*)/g)) if (!declared.has(m[1])) return true;
+  const variables = scope.declaredVariables;
+  if (variables && text.includes("var")) for (const m of text.matchAll(/\bvar\s*\.\s*([A-Za-z_][\w-]*)/g)) if (!variables.has(m[1])) return true;
   // aws_x.y.attr where aws_x.y has count or for_each, aws_x.y[key] where it has neither
   const instancing = scope.instancing;
   if (instancing?.size) {
@@ -205,7 +211,7 @@ const COUNT = 2;
 /** Any name not bound by a `for`: var.x, local.y, aws_z.w… */
 const VARIABLE = 4;
 const CALL = 8;
-type MetaReferences = { flags: number; locals: string[]; resources: Array<{ address: string; keyed: boolean }> };
+type MetaReferences = { flags: number; locals: string[]; variables: string[]; resources: Array<{ address: string; keyed: boolean }> };
 const metaCache = new WeakMap<Node, MetaReferences>();
 
 /** `aws_x.y` or `data.aws_x.y` when `node` names a resource or data source (not a name a `for` binds). */
@@ -226,6 +232,7 @@ function metaReferences(root: Node): MetaReferences {
   if (cached) return cached;
   let found = 0;
   const locals = new Set<string>();
+  const variables = new Set<string>();
   // aws_x.y.attr (keyed: false) and aws_x.y[key] (keyed: true): Terraform checks them against count/for_each
   const resources: MetaReferences["resources"] = [];
   const walk = (node: Node | null, bound: ReadonlySet<string>): void => {
@@ -239,6 +246,7 @@ function metaReferences(root: Node): MetaReferences {
         return;
       case "attr": {
         if (node.obj.k === "var" && node.obj.name === "local" && !bound.has("local")) locals.add(node.name);
+        if (node.obj.k === "var" && node.obj.name === "var" && !bound.has("var")) variables.add(node.name);
         const address = resourceAddress(node.obj, bound);
         if (address) resources.push({ address, keyed: false });
         return walk(node.obj, bound);
@@ -299,7 +307,7 @@ function metaReferences(root: Node): MetaReferences {
     }
   };
   walk(root, new Set());
-  const result = { flags: found, locals: [...locals], resources };
+  const result = { flags: found, locals: [...locals], variables: [...variables], resources };
   metaCache.set(root, result);
   return result;
 }
