@@ -231,6 +231,10 @@ describe("traffic: statements and request components", () => {
     // (?i) folds Latin-1 letters in the engine but not in PCRE's byte mode: uncertain on such bytes only.
     assert.match(uncertain(re("(?i)caf\\xc3\\xa9"), req({ uri: "/CAF\u00c9" })), /Latin-1/);
     assert.equal(blocks(re("(?i)caf\\xc3\\xa9"), req({ uri: "/CAFE" })), false);
+    // `$` matches before a final newline in PCRE; what follows its group follows it: (a$)\n matches "a\n"
+    assert.match(uncertain(re("(a$)\n"), req({ uri: "a\n" })), /end anchor/);
+    assert.match(uncertain(re("(a$|b)\n"), req({ uri: "a\n" })), /end anchor/);
+    assert.equal(blocks(re("^/a$|^/b$"), req({ uri: "/b" })), true);
   });
   it("regex: a pattern that backtracks exponentially in JavaScript stays linear (^/(a+)+$)", () => {
     const st = { regex_match_statement: [{ regex_string: "^/(a+)+$", field_to_match: field("uri_path"), text_transformation: tt() }] };

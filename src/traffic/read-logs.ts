@@ -6,7 +6,7 @@
  * Bad input is an InputError naming the file and line; nothing is skipped silently.
  */
 
-import { createReadStream, promises as fsp, type Stats } from "node:fs";
+import { createReadStream, promises as fsp, realpathSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import { pipeline, Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
@@ -88,7 +88,8 @@ async function collect(path: string, named: boolean, out: string[], visiting: Se
     return found;
   }
   if (!stats.isFile()) throw new InputError(path, "not a regular file (a FIFO, socket or device): logs are read from files");
-  const id = `${stats.dev}:${stats.ino}`;
+  // Some file systems (FAT, SMB, FUSE) report inode 0 for every file: there the real path tells files apart.
+  const id = stats.ino !== 0 ? `${stats.dev}:${stats.ino}` : `path:${realpathSync(path)}`;
   if (!seen.has(id)) {
     seen.add(id);
     out.push(path);

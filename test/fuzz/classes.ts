@@ -53,6 +53,7 @@ export const HOSTILE_CLASSES: HostileClass[] = [
   c("i16", "a module whose source is its own directory", { "tf/main.tf": `${RESOURCE}module "self" {\n  source = "./"\n}\n` }, ["check", "tf"]),
   c("i16", "a module cycle through a symlinked directory", { "tf/main.tf": `module "m" {\n  source = "./m"\n}\n`, "tf/m/main.tf": `${RESOURCE}module "back" {\n  source = "./up"\n}\n`, "tf/m/up": { link: ".." } }, ["check", "tf"]),
   c("i16", "nested for expressions", { "tf/main.tf": `locals {\n  x = [for a in range(1000) : [for b in range(1000) : [for c in range(1000) : c]]]\n}\n${RESOURCE}` }, ["check", "tf"]),
+  c("i16", "nested for expressions in terraform.tfvars", { "tf/main.tf": `variable "x" {}\n${RESOURCE}`, "tf/terraform.tfvars": `x = ${"[for a in [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] : ".repeat(8)}a${"]".repeat(8)}\n` }, ["check", "tf"], /terraform\.tfvars:1: .*runs away/),
   c("i16", "a 5 MB list literal", { "tf/main.tf": `locals {\n  x = [${"1, ".repeat(1_700_000)}1]\n}\n${RESOURCE}` }, ["check", "tf"]),
   c("i16", "30 nested dynamic blocks", { "tf/main.tf": nestedDynamic(30) }, ["check", "tf"]),
   c("i16", "deeply nested expressions", { "tf/main.tf": `locals {\n  x = ${"(".repeat(20000)}1${")".repeat(20000)}\n}\n${RESOURCE}` }, ["check", "tf"]),

@@ -13,7 +13,7 @@ import { blocksAsArrays, configInputError, configurationToModel, type ConfigFile
 import { attributeLine, lineAt, parseConfigText, SyntaxError as HclSyntaxError } from "./hcl-syntax";
 import { decodeText, invalidUtf8Offsets, lineOf, parseJson, readInputBytes, readTextFile } from "../json-file";
 import { evaluate } from "./expressions";
-import { ConfigError } from "./values";
+import { Budget, ConfigError, EvalLimitError } from "./values";
 import { isDirectory } from "../read-file";
 import { scanTfText, type BlockHeader } from "../block-locations";
 import { parseIgnoreMetadata } from "../../suppressions";
@@ -240,6 +240,7 @@ function readTfvars(dir: string): Record<string, unknown> {
     ...names.filter((n) => n.endsWith(".auto.tfvars") || n.endsWith(".auto.tfvars.json")).sort(),
   ];
   const vars: Record<string, unknown> = {};
+  const budget = new Budget(); // a value can run away (nested for expressions) as any expression can
   for (const name of ordered) {
     const path = join(dir, name);
     const file = shown(path);
@@ -253,8 +254,9 @@ function readTfvars(dir: string): Record<string, unknown> {
     if (!doc || typeof doc !== "object" || Array.isArray(doc)) continue;
     for (const [k, v] of Object.entries(doc)) {
       try {
-        setOwn(vars, k, json ? v : evaluate(v, { vars: {}, locals: {}, constant: true }));
+        setOwn(vars, k, json ? v : evaluate(v, { vars: {}, locals: {}, constant: true, budget }));
       } catch (e) {
+        if (e instanceof EvalLimitError) throw new InputError(`${file}:${attributeLine(doc, k) ?? 1}`, `${e.message}: the value runs away (nested for expressions, or an enormous literal)`);
         if (!(e instanceof ConfigError)) throw e;
         e.file = file;
         e.line = attributeLine(doc, k);

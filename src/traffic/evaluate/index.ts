@@ -541,7 +541,8 @@ export function evaluateRequest(acl: CompiledAcl, record: WafLogRecord, rate: Ra
       for (const l of rule.labels) req.labels.add(l);
       if (t === YES && !r.alt) return verdict(req, r.action, rule.name, r.subRule, alternatives, r.responseCode);
     } else for (const l of rule.labels) req.maybeLabels.add(l);
-    const why = req.pending ?? `${rule.name} cannot be decided from the log`;
+    if (t === NO && !r.alt) continue;
+    const why = req.pending ?? `${rule.name} cannot be decided from the log`; // made only where it is kept
     if (t !== NO) (alternatives ??= []).push({ action: r.action, why });
     if (r.alt) for (const a of r.alt) (alternatives ??= []).push({ action: a, why });
   }

@@ -66,7 +66,7 @@ const VT = /\x0b/;
 /**
  * PCRE (non-UTF, default options) to RE2 syntax. Returns the RE2 source, or why the pattern is not translated.
  * - `$` and \Z (end, or before a final newline) become (?:\n?\z), allowed where nothing but `)`, `|` or the end
- *   follows; in multiline mode `$` means the same in both.
+ *   follows, and what follows a group that holds one follows it too; in multiline mode `$` means the same in both.
  * - \s and [:space:] include VT (PCRE 8.34 and later); \h, \v, \e, \cX, \0oo, \x{hh}, \Q...\E and (?x) are
  *   rewritten; RE2 reads \A, \z, POSIX classes and (?imsU) as PCRE does.
  * - (?i) folds Latin-1 letters in RE2 but not in PCRE's byte mode: such a pattern is uncertain on values
@@ -85,6 +85,12 @@ export function translate(p: string): Translation | string {
   const scopes: Array<{ x: boolean; m: boolean }> = [];
   /** After `$` or \Z: only the end, `)`, `|` or another end anchor may follow. */
   let endAnchor = false;
+  /** The group depth of the last end anchor: what follows that group follows the anchor too, `(a$|b)\n`. */
+  let anchorScope = -1;
+  const anchored = () => {
+    endAnchor = true;
+    anchorScope = anchorScope < 0 ? scopes.length : Math.min(anchorScope, scopes.length);
+  };
 
   const skipExtended = (): void => {
     while (x && i < p.length) {
@@ -161,7 +167,7 @@ export function translate(p: string): Translation | string {
       case "Z":
         if (inClass) return "\\Z inside a character class";
         out += "(?:\\n?\\z)";
-        endAnchor = true;
+        anchored();
         return null;
       case "x": {
         if (p[i] === "{") {
@@ -289,6 +295,11 @@ export function translate(p: string): Translation | string {
       if (ch !== ")" && ch !== "|" && ch !== "$" && !(ch === "\\" && (p[i + 1] === "z" || p[i + 1] === "Z"))) return "an end anchor ($, \\Z) followed by more pattern";
       if (ch !== "$" && ch !== "\\") endAnchor = false;
     }
+    // Closing the group that holds an anchor: what comes after the group comes after the anchor.
+    if (ch === ")" && anchorScope >= 0 && anchorScope >= scopes.length && scopes.length > 0) {
+      endAnchor = true;
+      anchorScope = scopes.length - 1;
+    }
     switch (ch) {
       case "\\": {
         const e = escape(false);
@@ -302,7 +313,7 @@ export function translate(p: string): Translation | string {
       }
       case "$":
         out += m ? "$" : "(?:\\n?\\z)";
-        if (!m) endAnchor = true;
+        if (!m) anchored();
         i++;
         break;
       case "(": {

@@ -542,7 +542,7 @@ const countryLabel = (c: string): string => {
   if (l === undefined) {
     l = CLIENT_COUNTRY + c;
     // ISO 3166 alpha-2 codes only (a bounded set); anything else a log holds is not kept.
-    if (c.length === 2) countryLabels.set(c, l);
+    if (/^[A-Z]{2}$/.test(c)) countryLabels.set(c, l);
   }
   return l;
 };

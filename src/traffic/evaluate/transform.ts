@@ -218,10 +218,11 @@ export const TRANSFORMS: Record<string, Transform> = {
  * Where AWS's description and the usual implementation of a transformation may differ, the other reading: a
  * statement whose outcome differs between the two is uncertain rather than guessed.
  */
+const normalizeRootUp = pathNormalizer(true);
 export const ALTERNATIVES: Partial<Record<string, Transform>> = {
   HTML_ENTITY_DECODE: htmlEntityDecoder(ENTITIES_ALT),
-  NORMALIZE_PATH: pathNormalizer(true),
-  NORMALIZE_PATH_WIN: (s) => pathNormalizer(true)(s.replace(/\\/g, "/")),
+  NORMALIZE_PATH: normalizeRootUp,
+  NORMALIZE_PATH_WIN: (s) => normalizeRootUp(s.replace(/\\/g, "/")),
 };
 
 /**
