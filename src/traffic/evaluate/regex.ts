@@ -204,27 +204,24 @@ export function translate(p: string): Translation | string {
         // \E without \Q: ignored by PCRE.
         return null;
     }
-    if (d >= "0" && d <= "7" && (d === "0" || inClass)) {
-      // \0 and up to two more octal digits (in a class, \1 to \7 are octal too).
+    // `d` and up to two more octal digits as one byte.
+    const octal = (): string | null => {
       let digits = d;
       while (digits.length < 3 && /[0-7]/.test(p[i] ?? "")) digits += p[i++];
       const v = parseInt(digits, 8);
       if (v > 0xff) return "octal escape beyond one byte";
       out += hex(v);
       return null;
-    }
+    };
+    // \0 and up to two more octal digits (in a class, \1 to \7 are octal too).
+    if (d >= "0" && d <= "7" && (d === "0" || inClass)) return octal();
     if (d >= "1" && d <= "9") {
       // PCRE outside a class: a number below 10, or not above the capturing groups so far, is a backreference;
       // otherwise up to three octal digits are a byte.
       const dec = /^\d*/.exec(p.slice(i))![0];
       const n = Number(d + dec);
       if (n < 10 || n <= groups || d > "7") return "backreference (AWS WAF does not support them)";
-      let digits = d;
-      while (digits.length < 3 && /[0-7]/.test(p[i] ?? "")) digits += p[i++];
-      const v = parseInt(digits, 8);
-      if (v > 0xff) return "octal escape beyond one byte";
-      out += hex(v);
-      return null;
+      return octal();
     }
     return `escape \\${d} (not translated by wafguard)`;
   };
