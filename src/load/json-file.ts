@@ -188,3 +188,16 @@ export function lineOf(text: string, offset: number): number {
   for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
   return line;
 }
+
+/**
+ * A JSON value's kind for a message: "null", "an array", "an object", "a string"...; with `showValue`,
+ * a string, number or boolean shows itself too: `"oops" (a string)`, `5 (a number)`.
+ */
+export function jsonKind(value: unknown, showValue = false): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") return "an object";
+  if (!showValue) return `a ${typeof value}`;
+  const text = typeof value === "string" ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value) : String(value);
+  return `${text} (a ${typeof value})`;
+}

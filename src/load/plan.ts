@@ -10,6 +10,7 @@ import { emptyModule, findConfigResource, moduleAt, providerRegion, type ConfigM
 import { buildEdges } from "./edges";
 import { makeModel, type Model } from "../model";
 import type { ModelAttributes } from "../rules";
+import { jsonKind } from "./json-file";
 
 type Json = Record<string, unknown>;
 
@@ -54,38 +55,30 @@ export function assertPlanResources(path: string, doc: Json, keepTypes: Readonly
     throw new InputError(path, `is not a Terraform plan as terraform show -json writes it: ${what}`);
   };
   const changes = doc.resource_changes;
-  if (changes !== undefined && !Array.isArray(changes)) fail(`resource_changes is ${kindOf(changes)}, not an array`);
+  if (changes !== undefined && !Array.isArray(changes)) fail(`resource_changes is ${jsonKind(changes, true)}, not an array`);
   (changes as unknown[] | undefined)?.forEach((rc, i) => {
-    if (!isObject(rc)) return fail(`resource_changes[${i}] is ${kindOf(rc)}, not an object`);
+    if (!isObject(rc)) return fail(`resource_changes[${i}] is ${jsonKind(rc, true)}, not an object`);
     if (rc[SKIMMED as unknown as string]) return;
     const at = typeof rc.address === "string" ? rc.address : `resource_changes[${i}]`;
-    if (typeof rc.type !== "string") return fail(rc.type === undefined ? `${at} has no type` : `${at} has type ${kindOf(rc.type)}, not a string`);
+    if (typeof rc.type !== "string") return fail(rc.type === undefined ? `${at} has no type` : `${at} has type ${jsonKind(rc.type, true)}, not a string`);
     if (!keepTypes.has(rc.type)) return;
     if (typeof rc.address !== "string") return fail(`resource_changes[${i}] (${rc.type}) has no address`);
-    if (!isObject(rc.change)) return fail(`${at}: change is ${kindOf(rc.change)}, not an object`);
+    if (!isObject(rc.change)) return fail(`${at}: change is ${jsonKind(rc.change, true)}, not an object`);
     for (const key of ["before", "after"] as const) {
       const v = rc.change[key];
-      if (v !== undefined && v !== null && !isObject(v)) fail(`${at}: change.${key} is ${kindOf(v)}, not an object or null`);
+      if (v !== undefined && v !== null && !isObject(v)) fail(`${at}: change.${key} is ${jsonKind(v, true)}, not an object or null`);
     }
-    if (rc.change.actions !== undefined && !Array.isArray(rc.change.actions)) fail(`${at}: change.actions is ${kindOf(rc.change.actions)}, not an array`);
+    if (rc.change.actions !== undefined && !Array.isArray(rc.change.actions)) fail(`${at}: change.actions is ${jsonKind(rc.change.actions, true)}, not an array`);
   });
   const root = isObject(doc.planned_values) ? doc.planned_values.root_module : undefined;
-  if (root !== undefined && !isObject(root)) fail(`planned_values.root_module is ${kindOf(root)}, not an object`);
-  if (isObject(root) && root.resources !== undefined && !Array.isArray(root.resources)) fail(`planned_values.root_module.resources is ${kindOf(root.resources)}, not an array`);
+  if (root !== undefined && !isObject(root)) fail(`planned_values.root_module is ${jsonKind(root, true)}, not an object`);
+  if (isObject(root) && root.resources !== undefined && !Array.isArray(root.resources)) fail(`planned_values.root_module.resources is ${jsonKind(root.resources, true)}, not an array`);
   if (isObject(root) && Array.isArray(root.resources)) {
     root.resources.forEach((r, i) => {
-      if (!isObject(r)) fail(`planned_values.root_module.resources[${i}] is ${kindOf(r)}, not an object`);
+      if (!isObject(r)) fail(`planned_values.root_module.resources[${i}] is ${jsonKind(r, true)}, not an object`);
       else if (!r[SKIMMED as unknown as string] && typeof r.type !== "string") fail(`planned_values.root_module.resources[${i}] has no type (a string)`);
     });
   }
-}
-
-function kindOf(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "an array";
-  if (typeof v === "object") return "an object";
-  const text = typeof v === "string" ? JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v) : String(v);
-  return `${text} (a ${typeof v})`;
 }
 
 /**

@@ -11,7 +11,7 @@ import { setOwn } from "../../own-property";
 import type { LoadedInput } from "../../model";
 import { blocksAsArrays, configInputError, configurationToModel, type ConfigFile, type ModuleReader } from "./documents";
 import { attributeLine, lineAt, parseConfigText, SyntaxError as HclSyntaxError } from "./hcl-syntax";
-import { decodeText, invalidUtf8Offsets, lineOf, parseJson, readInputBytes, readTextFile } from "../json-file";
+import { decodeText, invalidUtf8Offsets, jsonKind, lineOf, parseJson, readInputBytes, readTextFile } from "../json-file";
 import { evaluate } from "./expressions";
 import { Budget, ConfigError, EvalLimitError } from "./values";
 import { isDirectory } from "../read-file";
@@ -184,10 +184,6 @@ export function normalizeJsonSyntax(doc: Json, file: string): Json {
 /** Block kinds and how many labels each has. */
 const BLOCK_LABELS: Array<[string, number]> = [["resource", 2], ["data", 2], ["variable", 1], ["module", 1], ["output", 1], ["provider", 1], ["locals", 0]];
 
-function jsonType(value: unknown): string {
-  return value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" ? "an object" : `a ${typeof value}`;
-}
-
 /** The blocks under `value`, `labels` labels deep, at `path` (`resource.aws_x`) in `file`. */
 function jsonBlocks(value: unknown, kind: string, labels: number, path: string, file: string): Array<{ labels: string[]; body: Json }> {
   if (labels === 0) {
@@ -197,7 +193,7 @@ function jsonBlocks(value: unknown, kind: string, labels: number, path: string, 
     return bodies.map((body) => {
       if (body === null) return { labels: [], body: {} };
       if (typeof body !== "object" || Array.isArray(body)) {
-        throw new InputError(file, `${path}: Incorrect JSON value type: a JSON object, or an array of objects, is required here, representing the contents of one or more "${kind}" blocks; got ${jsonType(body)}`);
+        throw new InputError(file, `${path}: Incorrect JSON value type: a JSON object, or an array of objects, is required here, representing the contents of one or more "${kind}" blocks; got ${jsonKind(body)}`);
       }
       return { labels: [], body: body as Json };
     });
@@ -208,7 +204,7 @@ function jsonBlocks(value: unknown, kind: string, labels: number, path: string, 
   const out: Array<{ labels: string[]; body: Json }> = [];
   for (const object of objects) {
     if (typeof object !== "object" || object === null || Array.isArray(object)) {
-      throw new InputError(file, `${path}: Incorrect JSON value type: a JSON object, or an array of objects, is required here, to give the ${kind} blocks' ${what} labels; got ${jsonType(object)}`);
+      throw new InputError(file, `${path}: Incorrect JSON value type: a JSON object, or an array of objects, is required here, to give the ${kind} blocks' ${what} labels; got ${jsonKind(object)}`);
     }
     for (const [label, inner] of Object.entries(object)) {
       for (const block of jsonBlocks(inner, kind, labels - 1, `${path}.${label}`, file)) out.push({ labels: [label, ...block.labels], body: block.body });
